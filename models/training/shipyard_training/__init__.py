@@ -1,0 +1,1 @@
+"""Training, ONNX export, verification and packaging for Shipyard's bundled models."""
