@@ -1,6 +1,40 @@
+using Shipyard;
+using Shipyard.Functions.Apis;
+using Shipyard.Functions.CustomHandler;
+using Shipyard.Functions.Hosting;
+using Shipyard.Functions.RateLimiting;
+using Shipyard.Functions.Security;
+using Shipyard.Functions.Telemetry;
+
+// Shipyard's function app: the Azure Functions custom handler when FUNCTIONS_CUSTOMHANDLER_PORT is set,
+// a standalone server on http://localhost:7071 otherwise (DESIGN.md §3 "Running it").
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddShipyardHosting();
+builder.Services.AddShipyardTelemetry(builder.Configuration);
+builder.Services.AddShipyard(builder.Configuration);
+builder.Services.AddShipyardHttp();
+builder.Services.AddShipyardSecurity(builder.Configuration);
+builder.Services.AddShipyardRateLimiting(builder.Configuration);
+
 var app = builder.Build();
-app.MapGet("/api/health", () => Results.Ok(new { status = "starting" }));
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<HttpTriggerInvocationMiddleware>();
+app.UseRouting();
+app.UseRequestTimeouts();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi("/api/openapi.json").AllowAnonymous().DisableRateLimiting();
+app.MapHealthApi();
+app.MapModelsApi();
+app.MapPredictApi();
+app.MapKServeApi();
+app.MapAdminApi();
+
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory tests.</summary>

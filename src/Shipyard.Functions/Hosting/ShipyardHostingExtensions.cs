@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
+using Shipyard.Functions.CustomHandler;
+
+namespace Shipyard.Functions.Hosting;
+
+/// <summary>Where and how the server listens: custom handler port, standalone default address, limits, timeouts, shutdown.</summary>
+public static class ShipyardHostingExtensions
+{
+    /// <summary>The standalone address when nothing else is configured (the Functions host's local port, DESIGN.md "Running it").</summary>
+    public const string DefaultStandaloneUrl = "http://localhost:7071";
+
+    /// <summary>Request timeout policy name for uploads.</summary>
+    public const string UploadTimeoutPolicy = "upload";
+
+    /// <summary>
+    /// Under the Functions host: listen on 127.0.0.1:<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> only (the host is the only client and has
+    /// checked keys). Standalone: the configured URLs (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>),
+    /// else <see cref="DefaultStandaloneUrl"/>. Also: Kestrel's body limit raised to the upload limit (smaller per-route limits
+    /// are enforced while reading), request timeouts, and the shutdown grace period for draining requests and flushing logs.
+    /// </summary>
+    public static WebApplicationBuilder AddShipyardHosting(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<CustomHandlerEnvironment>();
+        builder.Services.AddOptions<HttpServerOptions>().Bind(builder.Configuration.GetSection(HttpServerOptions.Section));
+
+        // Options are resolved lazily from the final configuration (tests and hosts may add settings after this call).
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var http = kestrel.ApplicationServices.GetRequiredService<IOptions<HttpServerOptions>>().Value;
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = Math.Max(http.MaxUploadBytes, http.MaxRequestBodyBytes);
+            if (kestrel.ApplicationServices.GetRequiredService<CustomHandlerEnvironment>().Port is { } port)
+            {
+                kestrel.Listen(IPAddress.Loopback, port);
+            }
+        });
+
+        if (new CustomHandlerEnvironment(builder.Configuration).IsActive)
+        {
+            // Kestrel.Listen above wins over any URL setting; say so instead of warning about overridden addresses.
+            builder.WebHost.UseSetting(WebHostDefaults.PreferHostingUrlsKey, "false");
+        }
+        else if (!HasConfiguredAddress(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(DefaultStandaloneUrl);
+        }
+
+        builder.Services.AddRequestTimeouts();
+        builder.Services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<HttpServerOptions>>((timeouts, options) =>
+        {
+            var http = options.Value;
+            timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = http.RequestTimeout, TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable };
+            timeouts.AddPolicy(UploadTimeoutPolicy, new RequestTimeoutPolicy { Timeout = http.UploadTimeout, TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable });
+        });
+
+        // Kestrel stops accepting, lets in-flight requests finish, then hosted services (the prediction-log flush) stop.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<HttpServerOptions>>((host, options) => host.ShutdownTimeout = options.Value.ShutdownTimeout);
+        return builder;
+    }
+
+    private static bool HasConfiguredAddress(ConfigurationManager configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpPortsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpsPortsKey])
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Shipyard.Functions.Errors;
+using Shipyard.Functions.Hosting;
+
+namespace Shipyard.Functions.Http;
+
+/// <summary>
+/// Reads a JSON request body under the limits of <see cref="HttpServerOptions"/>: 415 when the body is declared as
+/// something other than JSON, 413 when it is too large, 400 naming the position when it is malformed, too deep,
+/// or contains NaN/Infinity (not JSON). A singleton.
+/// </summary>
+public sealed class JsonRequestReader
+{
+    private readonly IOptionsMonitor<HttpServerOptions> _options;
+
+    /// <summary>Creates the reader (DI).</summary>
+    public JsonRequestReader(IOptionsMonitor<HttpServerOptions> options)
+    {
+        _options = options;
+    }
+
+    /// <summary>The current limits.</summary>
+    public HttpServerOptions Options => _options.CurrentValue;
+
+    /// <summary>Parses the body of <paramref name="request"/>; the caller disposes the document.</summary>
+    /// <exception cref="RequestRejectedException">415, 413 or 400 as described on the type.</exception>
+    public async Task<JsonDocument> ReadAsync(HttpRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = _options.CurrentValue;
+        EnsureJsonContentType(request);
+        var limit = options.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            throw new RequestTooLargeException(limit).ToRejection();
+        }
+
+        if (request.ContentLength == 0)
+        {
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "Malformed JSON.", ["body: the request body is empty; expected a JSON object."]);
+        }
+
+        try
+        {
+            await using var body = new LengthLimitedStream(request.Body, limit);
+            return await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestTooLargeException tooLarge)
+        {
+            throw tooLarge.ToRejection();
+        }
+        catch (JsonException e)
+        {
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "Malformed JSON.", [$"body: {Describe(e, options.MaxJsonDepth)}"]);
+        }
+    }
+
+    /// <summary>415 unless the declared content type is JSON (application/json or any +json); a missing type is read as JSON.</summary>
+    internal static void EnsureJsonContentType(HttpRequest request)
+    {
+        var contentType = request.ContentType;
+        if (string.IsNullOrEmpty(contentType) || request.HasJsonContentType())
+        {
+            return;
+        }
+
+        throw new RequestRejectedException(
+            StatusCodes.Status415UnsupportedMediaType,
+            "Unsupported media type.",
+            [$"Content-Type: '{contentType}' is not supported; send application/json."]);
+    }
+
+    private static string Describe(JsonException e, int maxDepth)
+    {
+        var message = e.Message;
+        if (message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the JSON is nested deeper than {maxDepth} levels (Shipyard:Http:MaxJsonDepth).";
+        }
+
+        // System.Text.Json reports 'N' of NaN / 'I' of Infinity as an invalid start of a value; say what it is.
+        return message.Contains("'N'", StringComparison.Ordinal) || message.Contains("'I'", StringComparison.Ordinal)
+            ? message + " (JSON has no NaN or Infinity; numbers must be finite.)"
+            : message;
+    }
+}
