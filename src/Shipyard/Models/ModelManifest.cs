@@ -28,6 +28,9 @@ public sealed record ModelManifest
     /// <summary>What happens to instance fields not in <see cref="Features"/> (default reject).</summary>
     public UnknownFeaturePolicy UnknownFeatures { get; init; } = UnknownFeaturePolicy.Reject;
 
+    /// <summary>What happens to values outside a feature's min/max or categories (default allow; see <see cref="RangePolicy"/>).</summary>
+    public RangePolicy OutOfRange { get; init; } = RangePolicy.Allow;
+
     /// <summary>Feature → ONNX input and ONNX output → prediction mapping.</summary>
     public required OnnxMapping Onnx { get; init; }
 
