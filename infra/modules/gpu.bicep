@@ -1,0 +1,281 @@
+// The GPU tier: a Container Apps environment with a serverless GPU workload profile and one standalone container app
+// running the same Shipyard.Functions process (built from src/Shipyard.Functions/Dockerfile.gpu, ONNX Runtime with the
+// CUDA execution provider). It serves the HTTP API (the function app forwards `cuda` models here) and runs the
+// standalone blob watcher, which claims each batch blob with a conditional write before scoring it, so any number of
+// replicas (and the function app's BatchScore) can share batch-in safely. docs/architecture.md has the reasoning.
+
+param location string
+param tags object
+param environmentName string
+param appName string
+
+@description('azd service name in azure.yaml; azd finds the app by the azd-service-name tag.')
+param serviceName string
+
+@allowed([
+  'T4'
+  'A100'
+  'None'
+])
+param gpuProfile string = 'T4'
+
+@minValue(0)
+param minReplicas int = 0
+
+@minValue(1)
+param maxReplicas int = 1
+
+@minValue(1)
+param concurrentRequests int = 20
+
+@description('Image to run; empty runs a public placeholder until azd deploy pushes the real one.')
+param image string = ''
+
+param registryLoginServer string
+param identityId string
+param identityClientId string
+param logAnalyticsWorkspaceName string
+param applicationInsightsName string
+param storageAccountName string
+
+@secure()
+param gpuAppKey string
+
+param driftSchedule string
+param driftWindow string
+param driftWebhookUrl string
+param batchMaxErrorRate string
+param batchChunkRows string
+param streamMaxDequeue string
+param predictionLogSampleRate string
+
+// Serverless GPU workload profile types and the largest replica each allows (Container Apps serverless GPU docs).
+var gpuProfiles = {
+  T4: {
+    workloadProfileType: 'Consumption-GPU-NC8as-T4'
+    cpu: '8.0'
+    memory: '56Gi'
+  }
+  A100: {
+    workloadProfileType: 'Consumption-GPU-NC24-A100'
+    cpu: '24.0'
+    memory: '220Gi'
+  }
+  None: {
+    workloadProfileType: 'Consumption'
+    cpu: '4.0'
+    memory: '8Gi'
+  }
+}
+var selected = gpuProfiles[gpuProfile]
+var gpuWorkloadProfileName = 'gpu'
+var workloadProfileName = gpuProfile == 'None' ? 'Consumption' : gpuWorkloadProfileName
+var usePlaceholder = empty(image)
+// The placeholder listens on 80; Shipyard's image on 8080 (Dockerfile.gpu).
+var targetPort = usePlaceholder ? 80 : 8080
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+  name: logAnalyticsWorkspaceName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+  name: environmentName
+  location: location
+  tags: tags
+  properties: {
+    appLogsConfiguration: {
+      destination: 'log-analytics'
+      logAnalyticsConfiguration: {
+        customerId: workspace.properties.customerId
+        sharedKey: workspace.listKeys().primarySharedKey
+      }
+    }
+    // Serverless profiles (Consumption, Consumption-GPU-*) take no node counts: replicas are billed per second.
+    workloadProfiles: gpuProfile == 'None'
+      ? [
+          {
+            name: 'Consumption'
+            workloadProfileType: 'Consumption'
+          }
+        ]
+      : [
+          {
+            name: 'Consumption'
+            workloadProfileType: 'Consumption'
+          }
+          {
+            name: gpuWorkloadProfileName
+            workloadProfileType: selected.workloadProfileType
+          }
+        ]
+  }
+}
+
+var healthProbes = [
+  {
+    type: 'Startup'
+    httpGet: {
+      path: '/api/health'
+      port: targetPort
+    }
+    // CUDA initialisation and model loading take a while on a cold GPU replica: allow up to 5 minutes.
+    initialDelaySeconds: 5
+    periodSeconds: 10
+    failureThreshold: 30
+  }
+  {
+    // /api/health answers 503 while models load; readiness keeps traffic away from a replica until they are loaded.
+    type: 'Readiness'
+    httpGet: {
+      path: '/api/health'
+      port: targetPort
+    }
+    periodSeconds: 10
+    failureThreshold: 3
+  }
+  {
+    // Liveness only asks whether the process answers (Open Inference Protocol live), so a slow reload never kills it.
+    type: 'Liveness'
+    httpGet: {
+      path: '/v2/health/live'
+      port: targetPort
+    }
+    periodSeconds: 30
+    failureThreshold: 3
+  }
+]
+
+resource app 'Microsoft.App/containerApps@2024-03-01' = {
+  name: appName
+  location: location
+  tags: union(tags, {
+    'azd-service-name': serviceName
+  })
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    environmentId: environment.id
+    workloadProfileName: workloadProfileName
+    configuration: {
+      activeRevisionsMode: 'Single'
+      ingress: {
+        external: true
+        targetPort: targetPort
+        transport: 'auto'
+        allowInsecure: false
+      }
+      registries: [
+        {
+          server: registryLoginServer
+          identity: identityId
+        }
+      ]
+      secrets: [
+        {
+          name: 'gpu-app-key'
+          value: gpuAppKey
+        }
+      ]
+    }
+    template: {
+      containers: [
+        {
+          name: 'shipyard'
+          image: usePlaceholder ? 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest' : image
+          resources: {
+            cpu: json(selected.cpu)
+            memory: selected.memory
+          }
+          env: [
+            {
+              name: 'AzureWebJobsStorage__accountName'
+              value: storageAccountName
+            }
+            {
+              name: 'AzureWebJobsStorage__credential'
+              value: 'managedidentity'
+            }
+            {
+              name: 'AzureWebJobsStorage__clientId'
+              value: identityClientId
+            }
+            {
+              name: 'AZURE_CLIENT_ID'
+              value: identityClientId
+            }
+            {
+              name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+              value: applicationInsights.properties.ConnectionString
+            }
+            {
+              name: 'DRIFT_SCHEDULE'
+              value: driftSchedule
+            }
+            {
+              name: 'DRIFT_WINDOW'
+              value: driftWindow
+            }
+            {
+              name: 'DRIFT_WEBHOOK_URL'
+              value: driftWebhookUrl
+            }
+            {
+              name: 'BATCH_MAX_ERROR_RATE'
+              value: batchMaxErrorRate
+            }
+            {
+              name: 'BATCH_CHUNK_ROWS'
+              value: batchChunkRows
+            }
+            {
+              name: 'STREAM_MAX_DEQUEUE'
+              value: streamMaxDequeue
+            }
+            {
+              name: 'Shipyard__PredictionLogSampleRate'
+              value: predictionLogSampleRate
+            }
+            {
+              // The function app sends this key (x-functions-key) when it forwards predictions; standalone mode
+              // checks it like a Functions function key.
+              name: 'Shipyard__Auth__FunctionKeys__0'
+              secretRef: 'gpu-app-key'
+            }
+            {
+              name: 'Shipyard__Auth__AllowAnonymous'
+              value: 'false'
+            }
+          ]
+          probes: usePlaceholder ? [] : healthProbes
+        }
+      ]
+      scale: {
+        minReplicas: minReplicas
+        maxReplicas: maxReplicas
+        rules: [
+          {
+            name: 'http-concurrency'
+            http: {
+              metadata: {
+                concurrentRequests: string(concurrentRequests)
+              }
+            }
+          }
+        ]
+      }
+    }
+  }
+}
+
+output id string = app.id
+output name string = app.name
+output url string = 'https://${app.properties.configuration.ingress.fqdn}'
+output environmentName string = environment.name
