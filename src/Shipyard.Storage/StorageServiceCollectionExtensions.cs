@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Shipyard.Storage;
+
+/// <summary>Registers Shipyard's storage in DI.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IBlobStore"/> (and the message queue) as singletons chosen by <see cref="StorageFactory"/>.
+    /// Existing registrations win (tests can register their own first).
+    /// </summary>
+    public static IServiceCollection AddShipyardStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(_ => StorageFactory.CreateBlobStore(configuration));
+        return services;
+    }
+}
