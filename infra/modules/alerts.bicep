@@ -35,6 +35,12 @@ resource gpuApp 'Microsoft.App/containerApps@2024-03-01' existing = {
   name: gpuAppName
 }
 
+var emailReceiver = {
+  name: 'shipyard-operators'
+  emailAddress: alertEmail
+  useCommonAlertSchema: true
+}
+
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: actionGroupName
   location: 'global'
@@ -42,15 +48,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   properties: {
     groupShortName: 'shipyard'
     enabled: true
-    emailReceivers: empty(alertEmail)
-      ? []
-      : [
-          {
-            name: 'shipyard-operators'
-            emailAddress: alertEmail
-            useCommonAlertSchema: true
-          }
-        ]
+    emailReceivers: empty(alertEmail) ? [] : [emailReceiver]
   }
 }
 

@@ -33,6 +33,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
 }
 
+// The host's keys (the blobs_extension system key authenticates Event Grid's calls to the blob webhook).
+resource hostKeys 'Microsoft.Web/sites/host@2024-04-01' existing = {
+  parent: functionApp
+  name: 'default'
+}
+
 resource systemTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
   name: systemTopicName
   location: location
@@ -51,7 +57,7 @@ resource batchSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
       endpointType: 'WebHook'
       properties: {
         // https://<app>.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.<Name>&code=<blobs_extension key>
-        endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code=${listKeys('${functionApp.id}/host/default', '2024-04-01').systemKeys.blobs_extension}'
+        endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code=${hostKeys.listKeys().systemKeys.blobs_extension}'
         maxEventsPerBatch: 1
         preferredBatchSizeInKilobytes: 64
       }

@@ -56,6 +56,12 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
+// 'http' is the always-ready group of every HTTP-triggered function (Health, Models, Predict, KServe, Admin).
+var alwaysReadyHttp = {
+  name: 'http'
+  instanceCount: alwaysReadyInstances
+}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -105,15 +111,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
-        // 'http' is the always-ready group of every HTTP-triggered function (Health, Models, Predict, KServe, Admin).
-        alwaysReady: alwaysReadyInstances > 0
-          ? [
-              {
-                name: 'http'
-                instanceCount: alwaysReadyInstances
-              }
-            ]
-          : []
+        alwaysReady: alwaysReadyInstances > 0 ? [alwaysReadyHttp] : []
         triggers: {
           http: {
             perInstanceConcurrency: httpPerInstanceConcurrency

@@ -74,6 +74,15 @@ var usePlaceholder = empty(image)
 // The placeholder listens on 80; Shipyard's image on 8080 (Dockerfile.gpu).
 var targetPort = usePlaceholder ? 80 : 8080
 
+var consumptionProfile = {
+  name: 'Consumption'
+  workloadProfileType: 'Consumption'
+}
+var gpuWorkloadProfile = {
+  name: gpuWorkloadProfileName
+  workloadProfileType: selected.workloadProfileType
+}
+
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
   name: logAnalyticsWorkspaceName
 }
@@ -95,23 +104,7 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
       }
     }
     // Serverless profiles (Consumption, Consumption-GPU-*) take no node counts: replicas are billed per second.
-    workloadProfiles: gpuProfile == 'None'
-      ? [
-          {
-            name: 'Consumption'
-            workloadProfileType: 'Consumption'
-          }
-        ]
-      : [
-          {
-            name: 'Consumption'
-            workloadProfileType: 'Consumption'
-          }
-          {
-            name: gpuWorkloadProfileName
-            workloadProfileType: selected.workloadProfileType
-          }
-        ]
+    workloadProfiles: concat([consumptionProfile], gpuProfile == 'None' ? [] : [gpuWorkloadProfile])
   }
 }
 
