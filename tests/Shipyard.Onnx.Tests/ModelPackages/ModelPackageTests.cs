@@ -81,7 +81,7 @@ public class ModelPackageTests
         Assert.Equal(samples.RowCount, classIds.Length);
         var labelMismatches = Enumerable.Range(0, samples.RowCount)
             .Where(row => package.Labels[(int)classIds[row]] != samples.Text(row, "expected_label"))
-            .Select(row => $"row {row}: sklearn '{samples.Text(row, "expected_label")}', onnx '{package.Labels[(int)classIds[row]]}'")
+            .Select(row => $"samples.csv line {row + 2}: sklearn '{samples.Text(row, "expected_label")}', onnx '{package.Labels[(int)classIds[row]]}'")
             .ToList();
         Assert.True(labelMismatches.Count == 0, $"{package.Name}/{package.Version} labels differ: {string.Join("; ", labelMismatches.Take(5))}");
 
@@ -101,7 +101,7 @@ public class ModelPackageTests
 
         Assert.True(
             worst.Error <= Tolerance,
-            $"{package.Name}/{package.Version}: probability of '{worst.Label}' in row {worst.Row} is off by {worst.Error.ToString("G3", CultureInfo.InvariantCulture)}.");
+            $"{package.Name}/{package.Version}: probability of '{worst.Label}' on samples.csv line {worst.Row + 2} is off by {worst.Error.ToString("G3", CultureInfo.InvariantCulture)}.");
     }
 
     private static void VerifyRegressor(ModelPackage package, SamplesCsv samples, InferenceSession session, OrtValue input)
@@ -123,7 +123,7 @@ public class ModelPackageTests
             .MaxBy(e => e.Error);
         Assert.True(
             worst.Error <= Tolerance,
-            $"{package.Name}/{package.Version}: value in row {worst.Row} is off by {worst.Error.ToString("G3", CultureInfo.InvariantCulture)}.");
+            $"{package.Name}/{package.Version}: value on samples.csv line {worst.Row + 2} is off by {worst.Error.ToString("G3", CultureInfo.InvariantCulture)}.");
     }
 
     /// <summary>Probabilities as [row, classId], from a float tensor [N, classes] or ZipMap's seq(map(int64, float)).</summary>
