@@ -1,1 +1,3 @@
-return 0;
+using Shipyard.Cli;
+
+return await ShipyardCli.CreateRootCommand().Parse(args).InvokeAsync().ConfigureAwait(false);
