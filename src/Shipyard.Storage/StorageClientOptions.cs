@@ -3,7 +3,7 @@ using Azure.Core;
 namespace Shipyard.Storage;
 
 /// <summary>
-/// Pipeline options for <see cref="AzureBlobStore"/> and AzureMessageQueue. Defaults: exponential
+/// Pipeline options for <see cref="AzureBlobStore"/> and <see cref="AzureMessageQueue"/>. Defaults: exponential
 /// retry, 5 retries from 0.8 s up to 30 s (so a storage outage of ~20 s is ridden out), Blob/Queue REST version
 /// <see cref="DefaultServiceVersion"/>.
 /// </summary>

@@ -30,4 +30,10 @@ public static class StorageFactory
         StorageConnection.FromConfiguration(configuration, ConnectionName) is { } connection
             ? new AzureBlobStore(connection, options)
             : new FileBlobStore(GetDataPath(configuration));
+
+    /// <summary>Creates the message queue configuration selects (Azure queues, or files under the data path).</summary>
+    public static IMessageQueue CreateMessageQueue(IConfiguration configuration, StorageClientOptions? options = null) =>
+        StorageConnection.FromConfiguration(configuration, ConnectionName) is { } connection
+            ? new AzureMessageQueue(connection, options)
+            : new FileMessageQueue(GetDataPath(configuration));
 }

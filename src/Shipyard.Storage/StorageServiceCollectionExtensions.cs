@@ -16,6 +16,7 @@ public static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(_ => StorageFactory.CreateBlobStore(configuration));
+        services.TryAddSingleton(_ => StorageFactory.CreateMessageQueue(configuration));
         return services;
     }
 }
