@@ -27,6 +27,7 @@ public sealed class HttpTriggerInvocationMiddleware
         ["Predict"] = ShipyardRoles.Caller,
         ["KServe"] = ShipyardRoles.Caller,
         ["Admin"] = ShipyardRoles.Admin,
+        ["OpenApi"] = ShipyardRoles.Caller,
     };
 
     // Headers that describe the envelope, not the original request body.

@@ -1,0 +1,75 @@
+using System.Net;
+using Shipyard.Functions.Tests.Infrastructure;
+using Xunit;
+
+namespace Shipyard.Functions.Tests.Security;
+
+/// <summary>Anonymous access only when configured (AllowAnonymous, or Development on loopback); admin never anonymous.</summary>
+public sealed class AnonymousAccessTests
+{
+    private static readonly Uri PredictUri = new("/api/models/diabetes/versions/1/predict", UriKind.Relative);
+    private static readonly Uri RollbackUri = new("/api/admin/models/diabetes/rollback", UriKind.Relative);
+
+    [Fact]
+    public async Task AllowAnonymous_PredictWithoutKey_Returns200_AdminStill401()
+    {
+        using var app = new ShipyardApplicationFactory(ShipyardApplicationFactory.WithKeys(new Dictionary<string, string?> { ["Shipyard:Auth:AllowAnonymous"] = "true" }));
+        using var client = await app.CreateReadyClientAsync(key: null);
+
+        await HttpAssert.OkJsonAsync(await client.PostAsync(PredictUri, Instance()));
+        await HttpAssert.ProblemAsync(await client.PostAsync(RollbackUri, content: null), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Development_OnLoopback_PredictWithoutKey_Returns200_AdminStill401()
+    {
+        // TestServer requests have no remote address: the handler treats them as in-process (loopback).
+        using var app = new ShipyardApplicationFactory(environment: "Development");
+        using var client = await app.CreateReadyClientAsync(key: null);
+
+        await HttpAssert.OkJsonAsync(await client.PostAsync(PredictUri, Instance()));
+        await HttpAssert.OkJsonAsync(await client.GetAsync(new Uri("/api/models", UriKind.Relative)));
+        await HttpAssert.ProblemAsync(await client.PostAsync(RollbackUri, content: null), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Development_AllowAnonymousFalse_PredictWithoutKey_Returns401()
+    {
+        using var app = new ShipyardApplicationFactory(new Dictionary<string, string?> { ["Shipyard:Auth:AllowAnonymous"] = "false" }, environment: "Development");
+        using var client = await app.CreateReadyClientAsync(key: null);
+
+        await HttpAssert.ProblemAsync(await client.PostAsync(PredictUri, Instance()), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Production_NoKeysConfigured_PredictWithoutKey_Returns401()
+    {
+        using var app = new ShipyardApplicationFactory();
+        using var client = await app.CreateReadyClientAsync(key: null);
+
+        await HttpAssert.ProblemAsync(await client.PostAsync(PredictUri, Instance()), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task NoAdminKeyConfigured_AdminRoutes_AreForbiddenEvenWithAFunctionKey()
+    {
+        using var app = new ShipyardApplicationFactory(new Dictionary<string, string?> { ["Shipyard:Auth:FunctionKeys:0"] = "only-a-function-key" });
+        using var client = await app.CreateReadyClientAsync("only-a-function-key");
+
+        await HttpAssert.OkJsonAsync(await client.PostAsync(PredictUri, Instance()));
+        await HttpAssert.ProblemAsync(await client.PostAsync(RollbackUri, content: null), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task CommaSeparatedFunctionKeys_EachWorks()
+    {
+        using var app = new ShipyardApplicationFactory(new Dictionary<string, string?> { ["Shipyard:Auth:FunctionKeys"] = "key-one, key-two;key-three" });
+        foreach (var key in new[] { "key-one", "key-two", "key-three" })
+        {
+            using var client = await app.CreateReadyClientAsync(key);
+            await HttpAssert.OkJsonAsync(await client.PostAsync(PredictUri, Instance()));
+        }
+    }
+
+    private static StringContent Instance() => Json.Instances(SampleCases.Load("diabetes", "1").Cases[0].Instance);
+}
