@@ -261,6 +261,54 @@ public sealed partial class InfraTests
         Assert.DoesNotContain("b24988ac-6180-42a0-ab88-20f7382dd24c", identity.Text, StringComparison.Ordinal); // Contributor
     }
 
+    [Fact]
+    public void FunctionBindings_UseContainersQueuesAndSettingsTheInfrastructureProvides()
+    {
+        var storage = BicepFile.Load(DeploymentFiles.Module("storage"));
+        var containers = storage.Block("var containerNames = [").TopLevelItems().ToHashSet(StringComparer.Ordinal);
+        var queues = storage.Block("var queueNames = [").TopLevelItems().ToHashSet(StringComparer.Ordinal);
+        var azureSettings = FunctionAppSettingNames();
+        var localSettings = LocalSettingNames();
+
+        foreach (var file in DeploymentFiles.FunctionJsonFiles())
+        {
+            var function = Path.GetFileName(Path.GetDirectoryName(file));
+            var text = DeploymentFiles.Read(file);
+            foreach (var setting in SettingReferencePattern().Matches(text).Select(m => m.Groups[1].Value))
+            {
+                Assert.True(azureSettings.Contains(setting), $"{function}/function.json uses %{setting}%, which functionapp.bicep does not set");
+                Assert.True(localSettings.Contains(setting), $"{function}/function.json uses %{setting}%, which local.settings.sample.json does not set");
+            }
+
+            foreach (var binding in JsonNode.Parse(text)!["bindings"]!.AsArray().Select(b => b!.AsObject()))
+            {
+                var type = (string?)binding["type"];
+                var connection = (string?)binding["connection"];
+                Assert.True(connection is null or "AzureWebJobsStorage", $"{function}: connection '{connection}' has no settings in Bicep (only AzureWebJobsStorage is provisioned)");
+                if (type is "blobTrigger" or "blob")
+                {
+                    var container = ((string?)binding["path"] ?? string.Empty).Split('/')[0];
+                    Assert.True(containers.Contains(container), $"{function}: container '{container}' is not created by storage.bicep");
+                }
+
+                if (type == "blobTrigger")
+                {
+                    Assert.True((string?)binding["source"] == "EventGrid", $"{function}: Flex Consumption runs blob triggers only with \"source\": \"EventGrid\"");
+                    Assert.Equal("BatchScore", function);
+                }
+
+                if (type is "queueTrigger" or "queue")
+                {
+                    var queue = (string?)binding["queueName"] ?? string.Empty;
+                    Assert.True(queues.Contains(queue), $"{function}: queue '{queue}' is not created by storage.bicep");
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex("%([A-Za-z0-9_]+)%")]
+    private static partial Regex SettingReferencePattern();
+
     [GeneratedRegex(@"name:\s*'([^']+)'")]
     private static partial Regex EnvNamePattern();
 
