@@ -91,7 +91,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+resource containerAppsEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: environmentName
   location: location
   tags: tags
@@ -115,10 +115,11 @@ var healthProbes = [
       path: '/api/health'
       port: targetPort
     }
-    // CUDA initialisation and model loading take a while on a cold GPU replica: allow up to 5 minutes.
-    initialDelaySeconds: 5
-    periodSeconds: 10
-    failureThreshold: 30
+    // CUDA initialisation and model loading take a while on a cold GPU replica: allow 5 minutes (Container Apps caps
+    // failureThreshold at 10 and initialDelaySeconds at 60, so the period carries the length).
+    initialDelaySeconds: 10
+    periodSeconds: 30
+    failureThreshold: 10
   }
   {
     // /api/health answers 503 while models load; readiness keeps traffic away from a replica until they are loaded.
@@ -155,7 +156,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     }
   }
   properties: {
-    environmentId: environment.id
+    environmentId: containerAppsEnvironment.id
     workloadProfileName: workloadProfileName
     configuration: {
       activeRevisionsMode: 'Single'
@@ -271,4 +272,4 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
 output id string = app.id
 output name string = app.name
 output url string = 'https://${app.properties.configuration.ingress.fqdn}'
-output environmentName string = environment.name
+output environmentName string = containerAppsEnvironment.name
