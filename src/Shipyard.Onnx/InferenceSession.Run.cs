@@ -59,6 +59,12 @@ public sealed unsafe partial class InferenceSession
             inputNamePointers[i] = (nint)_inputNames.Pointers[index];
         }
 
+        // Names are known and distinct, so fewer inputs than the graph has means some are missing (ORT reports that as a generic failure).
+        if (inputCount < _inputNames.Names.Length)
+        {
+            ThrowMissingInputs(inputs);
+        }
+
         string[] resultNames;
         if (allOutputs)
         {
@@ -147,6 +153,18 @@ public sealed unsafe partial class InferenceSession
                 _handle.DangerousRelease();
             }
         }
+    }
+
+    private void ThrowMissingInputs(ReadOnlySpan<NamedOrtValue> inputs)
+    {
+        var given = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in inputs)
+        {
+            given.Add(input.Name);
+        }
+
+        var missing = _inputNames.Names.Where(n => !given.Contains(n)).Select(n => "'" + n + "'");
+        throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, $"Missing input(s): {string.Join(", ", missing)}. The model needs: {string.Join(", ", _inputNames.Names.Select(n => "'" + n + "'"))}.");
     }
 
     private static OrtValueCollection WrapOutputs(string[] names, Span<nint> outputValues)

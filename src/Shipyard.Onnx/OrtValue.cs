@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 using Shipyard.Onnx.Internals;
 
 namespace Shipyard.Onnx;
@@ -150,30 +151,26 @@ public sealed unsafe partial class OrtValue : IDisposable
         }
 
         var result = Allocate(shape, TensorElementType.String);
-        var pointers = (byte**)NativeMemory.AllocZeroed((nuint)Math.Max(values.Length, 1), (nuint)sizeof(byte*));
         try
         {
+            // GetResizedStringTensorElementBuffer takes an explicit byte length, so strings with embedded NULs survive
+            // (FillStringTensor would cut them at the first NUL).
+            var api = OrtNative.Api;
+            var value = result.NativeHandle;
             for (var i = 0; i < values.Length; i++)
             {
-                pointers[i] = Utf8.Allocate(values[i]);
+                var length = Encoding.UTF8.GetByteCount(values[i]);
+                byte* buffer;
+                OrtNative.ThrowIfFailed(api->GetResizedStringTensorElementBuffer(value, (nuint)i, (nuint)length, &buffer));
+                Encoding.UTF8.GetBytes(values[i], new Span<byte>(buffer, length));
             }
 
-            OrtNative.ThrowIfFailed(OrtNative.Api->FillStringTensor(result.NativeHandle, pointers, (nuint)values.Length));
             return result;
         }
         catch
         {
             result.Dispose();
             throw;
-        }
-        finally
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                NativeMemory.Free(pointers[i]);
-            }
-
-            NativeMemory.Free(pointers);
         }
     }
 

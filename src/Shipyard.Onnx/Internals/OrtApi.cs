@@ -354,7 +354,8 @@ internal unsafe struct OrtApi
     public nint KernelInfoGetConstantInput_tensor; // slot 249, unused
     public nint CastTypeInfoToOptionalTypeInfo; // slot 250, unused
     public nint GetOptionalContainedTypeInfo; // slot 251, unused
-    public nint GetResizedStringTensorElementBuffer; // slot 252, unused
+    /// <summary>Slot 252 (since 1.15).</summary>
+    public delegate* unmanaged[Cdecl]<nint, nuint, nuint, byte**, OrtStatus*> GetResizedStringTensorElementBuffer;
     public nint KernelContext_GetAllocator; // slot 253, unused
     public nint GetBuildInfoString; // slot 254, unused
     public nint CreateROCMProviderOptions; // slot 255, unused
