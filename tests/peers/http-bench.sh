@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# HTTP benchmark (DESIGN.md §4, docs/benchmarks.md "HTTP"): Shipyard's standalone server (Release) vs the Node.js
+# peer (tests/peers/node-http/server.js, onnxruntime-node), same model (breast-cancer v1), same JSON shapes, same
+# loopback, side by side in one run:
+#   1. saturation: wrk, closed loop, $CONNECTIONS connections, $DURATION s -> requests/s
+#   2. half of that server's saturation rate: tests/peers/load (open loop, fixed rate) -> p50/p99 from scheduled send
+#   3. Shipyard again with micro-batching on (Shipyard__MicroBatching__Enabled=true)
+# usage: tests/peers/http-bench.sh   (env: DURATION=15 CONNECTIONS=64 THREADS=2)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+WORK=$(mktemp -d /tmp/shipyard-http-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 300); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @"$BODY" "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+
+# One breast-cancer instance (the first row of samples.csv) as the request body.
+export BODY="$WORK/body.json"
+python3 - "$BODY" <<'PY'
+import csv, json, sys
+row = next(csv.DictReader(open("models/breast-cancer/1/samples.csv")))
+json.dump({"instances": [{k: float(v) for k, v in row.items() if not k.startswith("expected_")}]}, open(sys.argv[1], "w"))
+PY
+
+dotnet build -c Release src/Shipyard.Functions -v q -nologo >/dev/null
+dotnet build -c Release tests/peers/load -v q -nologo >/dev/null
+APP=src/Shipyard.Functions/bin/Release/net10.0/Shipyard.Functions
+LOAD="dotnet tests/peers/load/bin/Release/net10.0/LoadClient.dll"
+
+start_shipyard() { # $1 = micro-batching true|false
+  local port; port=$(free_port)
+  ASPNETCORE_ENVIRONMENT=Production Shipyard__Auth__AllowAnonymous=true Shipyard__RateLimiting__Enabled=false \
+  Shipyard__MicroBatching__Enabled="$1" Shipyard__DataPath="$WORK/data-$1" Logging__LogLevel__Default=Warning \
+    "$APP" --urls "http://127.0.0.1:$port" >"$WORK/shipyard-$1.log" 2>&1 &
+  PIDS+=($!); SERVER_PID=$!
+  URL="http://127.0.0.1:$port/api/models/breast-cancer/versions/1/predict"
+  wait_http "$URL"
+}
+start_node() {
+  local port; port=$(free_port)
+  node tests/peers/node-http/server.js --port "$port" >"$WORK/node.log" 2>&1 &
+  PIDS+=($!); SERVER_PID=$!
+  URL="http://127.0.0.1:$port/api/models/breast-cancer/predict"
+  wait_http "$URL"
+}
+saturate() { # prints requests/s; warm up first
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s tests/peers/load/post.lua "$URL" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s tests/peers/load/post.lua "$URL" >"$WORK/wrk.txt"
+  grep -q '^non2xx 0$' "$WORK/wrk.txt" || { echo "errors under saturation:" >&2; cat "$WORK/wrk.txt" >&2; }
+  awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt"
+}
+half_load() { # $1 = rate
+  $LOAD --url "$URL" --body "$BODY" --rate "$1" --duration "$DURATION" --connections "$CONNECTIONS" --warmup 3
+}
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+
+row() { # name, saturation rps, half-load json
+  printf '| %s | %.0f | %.0f | %s | %s | %s | %s |\n' "$1" "$2" "$(field "$3" AchievedRate)" "$(field "$3" P50Ms)" "$(field "$3" P99Ms)" "$(field "$3" MaxMs)" "$(field "$3" Errors)"
+}
+
+echo "| server | saturation req/s (wrk -c$CONNECTIONS) | half-load req/s | p50 ms | p99 ms | max ms | errors |"
+echo "|---|---|---|---|---|---|---|"
+for variant in node shipyard-off shipyard-on; do
+  case $variant in
+    node) start_node; name="Node.js peer (onnxruntime-node)";;
+    shipyard-off) start_shipyard false; name="Shipyard, micro-batching off";;
+    shipyard-on) start_shipyard true; name="Shipyard, micro-batching on";;
+  esac
+  rps=$(saturate)
+  half=$(python3 -c "print(round($rps/2))")
+  result=$(half_load "$half")
+  row "$name" "$rps" "$result"
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+done
+echo
+echo "$(date -u +%FT%TZ) $(nproc) cores; $(uname -r); loopback; breast-cancer v1, 1 instance/request; DURATION=${DURATION}s"
