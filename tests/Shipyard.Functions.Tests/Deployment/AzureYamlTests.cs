@@ -91,6 +91,22 @@ public sealed class AzureYamlTests
     }
 
     [Fact]
+    public async Task PosixHookScripts_ParseWithSh()
+    {
+        foreach (var script in Directory.EnumerateFiles(Path.Combine(DeploymentFiles.Infra, "hooks"), "*.sh"))
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add("-n");
+            start.ArgumentList.Add(script);
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            Assert.True(process.ExitCode == 0, $"{script}: {errors}");
+        }
+    }
+
+    [Fact]
     public void YamlToJson_ResolvesPlainScalarsLikeAzd()
     {
         var json = YamlToJson.Convert("a: true\nb: '1'\nc: 2\nd: 0.5\ne: ~\nf: \"1.20\"\ng: [x, 'y']\nh: |\n  true\n")!;

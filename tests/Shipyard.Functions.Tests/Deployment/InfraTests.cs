@@ -239,6 +239,20 @@ public sealed partial class InfraTests
     }
 
     [Fact]
+    public void GpuApp_ProbesStayWithinContainerAppsLimits()
+    {
+        var probes = BicepFile.Load(DeploymentFiles.Module("gpu")).Block("var healthProbes = [").Text;
+        int[] Values(string key) => Regex.Matches(probes, key + @":\s*(\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        // Container Apps health probe limits: failureThreshold 1-10, initialDelaySeconds 0-60, periodSeconds 1-240.
+        Assert.NotEmpty(Values("failureThreshold"));
+        Assert.All(Values("failureThreshold"), v => Assert.InRange(v, 1, 10));
+        Assert.All(Values("initialDelaySeconds"), v => Assert.InRange(v, 0, 60));
+        Assert.All(Values("periodSeconds"), v => Assert.InRange(v, 1, 240));
+        Assert.Contains("path: '/api/health'", probes, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Identity_AssignsBuiltInRolesByDefinitionId()
     {
         var identity = BicepFile.Load(DeploymentFiles.Module("identity"));
