@@ -126,13 +126,17 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
         }
         catch
         {
-            await StopAsync().ConfigureAwait(false);
+            await StopAsync(graceful: false).ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Kills Azurite (and its process tree) and waits for it to exit; data stays in <see cref="Location"/>.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops Azurite; data stays in <see cref="Location"/>. Graceful (the default) sends SIGTERM so Azurite saves its
+    /// metadata database (it otherwise autosaves every 5 s) and waits up to 15 s; not graceful kills the process tree
+    /// at once, like a crash (open connections break mid-transfer).
+    /// </summary>
+    public async Task StopAsync(bool graceful = true)
     {
         var process = _process;
         _process = null;
@@ -143,6 +147,19 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
 
         try
         {
+            if (graceful && !process.HasExited && Terminate(process.Id) == 0)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try
+                {
+                    await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Still closing (a client holds a connection open): fall through to the hard kill.
+                }
+            }
+
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
@@ -157,16 +174,16 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>Stops and starts Azurite again on the same ports with the same data folder.</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    public async Task RestartAsync(bool graceful = true, CancellationToken cancellationToken = default)
     {
-        await StopAsync().ConfigureAwait(false);
+        await StopAsync(graceful).ConfigureAwait(false);
         await StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
+        await StopAsync(graceful: false).ConfigureAwait(false);
         try
         {
             Directory.Delete(Location, recursive: true);
@@ -219,10 +236,19 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
         }
     }
 
+    private static int Terminate(int pid) => OperatingSystem.IsWindows() ? -1 : NativeMethods.kill(pid, 15 /* SIGTERM */);
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static class NativeMethods
+    {
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "libc name.")]
+        public static extern int kill(int pid, int sig);
     }
 }
