@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Shipyard.Models;
+
+namespace Shipyard.Batch.Internals;
+
+/// <summary>
+/// The batch scoring loop: a parser task reads CSV records into chunks while the caller's task scores the previous
+/// chunk and writes it out. Chunks circulate between a free pool and a bounded queue (<see cref="BatchOptions.QueueDepth"/>),
+/// so parsing overlaps scoring and memory stays flat whatever the input size.
+/// </summary>
+internal static class BatchPipeline
+{
+    public const string PredictionColumn = "prediction";
+    public const string ProbabilityColumnPrefix = "probability_";
+
+    /// <summary>Scores <paramref name="input"/> into <paramref name="scored"/> and <paramref name="errors"/> (headers included).</summary>
+    /// <remarks>
+    /// Input that cannot be scored (not CSV, missing columns, header only, the model failing) ends the run with a
+    /// <see cref="BatchRunResult.FailureReason"/>; cancellation and I/O errors propagate.
+    /// </remarks>
+    public static async Task<BatchRunResult> RunAsync(
+        Stream input,
+        ModelManifest manifest,
+        IChunkScorer scorer,
+        CsvWriter scored,
+        CsvWriter errors,
+        BatchOptions options,
+        Action<BatchProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        long read = 0, accepted = 0, rejected = 0, bytes = 0;
+        await using var reader = new CsvReader(input, options.Csv, leaveOpen: true);
+        try
+        {
+            var map = await ReadHeaderAsync(reader, manifest, cancellationToken).ConfigureAwait(false);
+            WriteHeaders(reader, manifest, scored, errors);
+
+            var free = Channel.CreateBounded<BatchChunk>(options.QueueDepth + 2);
+            for (var i = 0; i < options.QueueDepth + 2; i++)
+            {
+                free.Writer.TryWrite(new BatchChunk(options.ChunkRows, manifest));
+            }
+
+            var full = Channel.CreateBounded<BatchChunk>(new BoundedChannelOptions(options.QueueDepth) { SingleReader = true, SingleWriter = true });
+            using var stopParser = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var parser = Task.Run(() => ParseAsync(reader, map, manifest, options.ChunkRows, free.Reader, full.Writer, stopParser.Token), CancellationToken.None);
+            try
+            {
+                await foreach (var chunk in full.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (chunk.Count > 0)
+                    {
+                        scorer.Score(chunk);
+                    }
+
+                    WriteChunk(chunk, manifest, scored, errors);
+                    await scored.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await errors.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    read += chunk.RowsRead;
+                    accepted += chunk.Count;
+                    rejected += chunk.RowsRejected;
+                    bytes = chunk.BytesRead;
+                    progress?.Invoke(new BatchProgress(new BatchRowCounts(read, accepted, rejected), bytes, clock.Elapsed));
+                    free.Writer.TryWrite(chunk);
+                }
+            }
+            finally
+            {
+                await stopParser.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await parser.ConfigureAwait(false);
+                }
+                catch (Exception) when (stopParser.IsCancellationRequested)
+                {
+                    // The parser's own failure already surfaced through the queue; here it was only told to stop.
+                }
+            }
+
+            bytes = reader.BytesRead;
+            return new BatchRunResult(new BatchRowCounts(read, accepted, rejected), bytes,
+                read == 0 ? "the input has a header but no data rows; nothing was scored" : null);
+        }
+        catch (CsvFormatException e)
+        {
+            return new BatchRunResult(new BatchRowCounts(read, accepted, rejected), reader.BytesRead, "the input is not readable CSV: " + e.Message);
+        }
+        catch (BatchFailedException e)
+        {
+            return new BatchRunResult(new BatchRowCounts(read, accepted, rejected), reader.BytesRead, e.Message);
+        }
+    }
+
+    private static async Task<ColumnMap> ReadHeaderAsync(CsvReader reader, ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new BatchFailedException("the input is empty: expected a header row naming the feature columns, then data rows");
+        }
+
+        if (reader.RecordError is { } error)
+        {
+            throw new BatchFailedException($"the header row is malformed: {error}");
+        }
+
+        var headers = new string[reader.FieldCount];
+        for (var i = 0; i < headers.Length; i++)
+        {
+            headers[i] = reader.GetField(i).ToString();
+        }
+
+        return ColumnMap.Create(manifest, headers);
+    }
+
+    private static void WriteHeaders(CsvReader reader, ModelManifest manifest, CsvWriter scored, CsvWriter errors)
+    {
+        scored.WriteRawFields(reader.RawRecord);
+        scored.WriteField(PredictionColumn);
+        if (manifest.IsClassifier)
+        {
+            foreach (var label in manifest.Labels)
+            {
+                scored.WriteField(ProbabilityColumnPrefix + label);
+            }
+        }
+
+        scored.EndRecord();
+        errors.WriteField("row");
+        errors.WriteField("column");
+        errors.WriteField("reason");
+        errors.EndRecord();
+    }
+
+    private static async Task ParseAsync(
+        CsvReader reader,
+        ColumnMap map,
+        ModelManifest manifest,
+        int chunkRows,
+        ChannelReader<BatchChunk> free,
+        ChannelWriter<BatchChunk> full,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var chunk = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
+            chunk.Reset();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ParseRow(reader, map, manifest, chunk);
+                if (chunk.RowsRead == chunkRows)
+                {
+                    chunk.BytesRead = reader.BytesRead;
+                    await full.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    chunk = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    chunk.Reset();
+                }
+            }
+
+            if (chunk.RowsRead > 0)
+            {
+                chunk.BytesRead = reader.BytesRead;
+                await full.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+
+            full.TryComplete();
+        }
+        catch (Exception e)
+        {
+            full.TryComplete(e);
+            throw;
+        }
+    }
+
+    private static void ParseRow(CsvReader reader, ColumnMap map, ModelManifest manifest, BatchChunk chunk)
+    {
+        var row = reader.RecordNumber - 1;
+        chunk.RowsRead++;
+        if (reader.RecordError is { } recordError)
+        {
+            chunk.Errors.Add(new BatchRowError(row, "", recordError));
+            chunk.RowsRejected++;
+            return;
+        }
+
+        if (reader.FieldCount != map.Headers.Length)
+        {
+            chunk.Errors.Add(new BatchRowError(row, "", $"expected {map.Headers.Length} fields like the header, found {reader.FieldCount}"));
+            chunk.RowsRejected++;
+            return;
+        }
+
+        var index = chunk.Count;
+        var features = manifest.Features;
+        var width = chunk.FeatureCount;
+        var valid = true;
+        for (var f = 0; f < features.Count; f++)
+        {
+            var column = map.FeatureColumns[f];
+            var cell = column < 0 ? [] : reader.GetField(column);
+            var reason = FeatureParser.Parse(features[f], manifest.OutOfRange, cell, out var number, out var text);
+            if (reason is not null)
+            {
+                chunk.Errors.Add(new BatchRowError(row, features[f].Name, reason));
+                valid = false;
+                continue;
+            }
+
+            chunk.Numbers[(index * width) + f] = number;
+            if (chunk.Texts is not null)
+            {
+                chunk.Texts[(index * width) + f] = text;
+            }
+        }
+
+        if (valid)
+        {
+            chunk.Commit(row, reader.RawRecord);
+        }
+        else
+        {
+            chunk.RowsRejected++;
+        }
+    }
+
+    private static void WriteChunk(BatchChunk chunk, ModelManifest manifest, CsvWriter scored, CsvWriter errors)
+    {
+        var labels = manifest.Labels;
+        var classes = chunk.ClassCount;
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            scored.WriteRawFields(chunk.Raw(i));
+            if (manifest.IsClassifier)
+            {
+                var labelIndex = chunk.LabelIndex[i];
+                scored.WriteField(labelIndex >= 0 ? labels[labelIndex] : chunk.LabelText[i]);
+                for (var c = 0; c < classes; c++)
+                {
+                    scored.WriteField(chunk.Probabilities[(i * classes) + c]);
+                }
+            }
+            else
+            {
+                scored.WriteField(chunk.Values[i]);
+            }
+
+            scored.EndRecord();
+        }
+
+        foreach (var error in chunk.Errors)
+        {
+            errors.WriteField(error.Row);
+            errors.WriteField(error.Column);
+            errors.WriteField(error.Reason);
+            errors.EndRecord();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.IO.Pipelines;
+using Shipyard.Storage;
+
+namespace Shipyard.Batch.Internals;
+
+/// <summary>
+/// An output blob written while the job runs and committed only at the end: the job writes into <see cref="Content"/>
+/// (a bounded pipe, so memory stays flat), the store's upload reads the other end. <see cref="CommitAsync"/> ends the
+/// stream normally, so the store commits the blob; <see cref="AbortAsync"/> faults it, so the store never commits
+/// (uncommitted blocks on Azure, a deleted temp file on the file store). If the upload itself fails, the job is cancelled.
+/// </summary>
+internal sealed class PendingUpload
+{
+    private static readonly PipeOptions Options = new(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false);
+    private readonly Pipe _pipe = new(Options);
+    private readonly Task<BlobProperties> _upload;
+
+    public PendingUpload(IBlobStore store, string name, string contentType, CancellationTokenSource job)
+    {
+        Name = name;
+        Content = _pipe.Writer.AsStream();
+        _upload = UploadAsync(store, name, contentType, job);
+    }
+
+    /// <summary>The blob name in <c>batch-out</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Where the job writes the content.</summary>
+    public Stream Content { get; }
+
+    /// <summary>Ends the content and waits for the store to commit the blob.</summary>
+    public async Task<BlobProperties> CommitAsync()
+    {
+        await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
+        return await _upload.ConfigureAwait(false);
+    }
+
+    /// <summary>Faults the content so the upload fails without committing, and waits for it to end.</summary>
+    public async Task AbortAsync(Exception reason)
+    {
+        await _pipe.Writer.CompleteAsync(new OperationCanceledException("The batch job did not finish; the output is not committed.", reason)).ConfigureAwait(false);
+        try
+        {
+            await _upload.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Expected: the upload fails because its content faulted (or failed on its own; see ThrowIfFailedAsync).
+        }
+    }
+
+    /// <summary>Like <see cref="AbortAsync"/>, for outputs that are not published (failed or rejected jobs).</summary>
+    public Task DiscardAsync() => AbortAsync(new InvalidOperationException("not published"));
+
+    /// <summary>Rethrows the upload's own failure (a storage fault), if that is why the job stopped.</summary>
+    public async Task ThrowIfFailedAsync()
+    {
+        if (_upload.IsFaulted && _upload.Exception!.InnerException is { } e && e is not OperationCanceledException)
+        {
+            await Task.FromException(e).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BlobProperties> UploadAsync(IBlobStore store, string name, string contentType, CancellationTokenSource job)
+    {
+        await Task.Yield();
+        var reader = _pipe.Reader.AsStream();
+        try
+        {
+            return await store.UploadAsync(BlobBatchProcessor.OutputContainer, name, reader, new BlobUploadOptions { ContentType = contentType }, job.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await _pipe.Reader.CompleteAsync(e).ConfigureAwait(false);
+            try
+            {
+                await job.CancelAsync().ConfigureAwait(false); // stop the job: its output can no longer be stored
+            }
+            catch (ObjectDisposedException)
+            {
+                // The job already ended.
+            }
+
+            throw;
+        }
+    }
+}
