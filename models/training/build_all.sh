@@ -5,7 +5,8 @@
 # against the sklearn estimator in ONNX Runtime on every row of its dataset, and only then writes
 # models/<name>/<version>/{model.onnx,model.json,samples.csv}, models/<name>/routing.json and
 # models/<name>/data/{train,holdout,drifted}.csv. Finally it profiles the training data into each
-# package's baseline.json with the Shipyard CLI. Running it twice gives byte-identical files.
+# package's baseline.json with the Shipyard CLI (`shipyard profile`). Running it twice gives
+# byte-identical files.
 # Prerequisites: models/training/install.sh, and `npm ci --ignore-scripts` at the repo root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,15 +20,11 @@ for script in train_breast_cancer train_diabetes train_digits; do
   "$PYTHON" "models/training/$script.py" models
 done
 
-# Training profiles (baseline.json) for drift monitoring, written by the drift engineer's CLI command.
-packages=("breast-cancer 1" "breast-cancer 2" "diabetes 1" "digits 1")
-if dotnet run --project src/Shipyard.Cli -- profile --help >/dev/null 2>&1; then
-  for package in "${packages[@]}"; do
-    read -r name version <<<"$package"
-    dotnet run --project src/Shipyard.Cli -- profile --model "$name" --version "$version" \
-      --data "models/$name/data/train.csv"
-  done
-else
-  echo "PENDING: 'shipyard profile' is not available in src/Shipyard.Cli yet; baseline.json files were not" >&2
-  echo "         regenerated. Run this script again once the CLI has the profile command." >&2
-fi
+# Training profiles (baseline.json) for drift monitoring, written by the drift feature's own command
+# (`shipyard profile`, src/Shipyard.Cli/Commands/ProfileCommand.cs). Build once, then run without rebuilding.
+dotnet build src/Shipyard.Cli -v quiet -nologo
+for package in "breast-cancer 1" "breast-cancer 2" "diabetes 1" "digits 1"; do
+  read -r name version <<<"$package"
+  dotnet run --no-build --project src/Shipyard.Cli -- profile --model "$name" --version "$version" \
+    --data "models/$name/data/train.csv"
+done
