@@ -18,6 +18,8 @@ internal ref struct ProtoReader
 
     public int WireType { get; private set; }
 
+    public readonly bool HasRemaining => _position < _data.Length;
+
     public bool Next()
     {
         if (_position >= _data.Length)
