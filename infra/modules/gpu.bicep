@@ -70,9 +70,12 @@ var gpuProfiles = {
 var selected = gpuProfiles[gpuProfile]
 var gpuWorkloadProfileName = 'gpu'
 var workloadProfileName = gpuProfile == 'None' ? 'Consumption' : gpuWorkloadProfileName
+// Until `azd deploy` pushes Shipyard's image, a public ASP.NET Core sample stands in. It listens on 8080 like
+// Dockerfile.gpu, so ingress stays valid when azd swaps the image in (azd changes only the image); the HTTP probes need
+// Shipyard's /api/health and are added once the image is Shipyard's (the provision after the first deploy).
 var usePlaceholder = empty(image)
-// The placeholder listens on 80; Shipyard's image on 8080 (Dockerfile.gpu).
-var targetPort = usePlaceholder ? 80 : 8080
+var placeholderImage = 'mcr.microsoft.com/dotnet/samples:aspnetapp'
+var targetPort = 8080
 
 var consumptionProfile = {
   name: 'Consumption'
@@ -183,7 +186,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
       containers: [
         {
           name: 'shipyard'
-          image: usePlaceholder ? 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest' : image
+          image: usePlaceholder ? placeholderImage : image
           resources: {
             cpu: json(selected.cpu)
             memory: selected.memory
