@@ -142,6 +142,9 @@ var appSettings = {
   BATCH_MAX_ERROR_RATE: batchMaxErrorRate
   BATCH_CHUNK_ROWS: batchChunkRows
   STREAM_MAX_DEQUEUE: streamMaxDequeue
+  // The host's own retry limit for the StreamScore queue trigger (host.json extensions.queues.maxDequeueCount,
+  // overridden by app setting) follows STREAM_MAX_DEQUEUE, so the app knows which delivery is the last.
+  AzureFunctionsJobHost__extensions__queues__maxDequeueCount: streamMaxDequeue
   GPU_APP_URL: gpuAppUrl
   GPU_APP_KEY: gpuAppKey
   Shipyard__PredictionLogSampleRate: predictionLogSampleRate

@@ -28,7 +28,8 @@ public sealed partial class InfraTests
     };
 
     // Settings only the function app needs: it is the one that forwards cuda predictions to the GPU app.
-    private static readonly string[] FunctionAppOnlySettings = ["GPU_APP_URL", "GPU_APP_KEY", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"];
+    private static readonly string[] FunctionAppOnlySettings =
+        ["GPU_APP_URL", "GPU_APP_KEY", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AzureFunctionsJobHost__extensions__queues__maxDequeueCount"];
 
     // DESIGN.md §3 Storage (containers) and the team contract (queues).
     private static readonly string[] AppContainers = ["models", "batch-in", "batch-out", "prediction-logs", "drift-reports"];
@@ -83,6 +84,15 @@ public sealed partial class InfraTests
 
         Assert.Equal(local, azure);
         Assert.Subset(FunctionAppSettingNames().ToHashSet(), AzureOnlySettings.Keys.ToHashSet());
+    }
+
+    [Fact]
+    public void QueueRetryLimitOfTheHost_FollowsStreamMaxDequeue()
+    {
+        var values = JsonNode.Parse(DeploymentFiles.Read(DeploymentFiles.LocalSettingsSample))!["Values"]!;
+
+        Assert.Equal((string?)values["STREAM_MAX_DEQUEUE"], (string?)values["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"]);
+        Assert.True(BicepFile.Load(DeploymentFiles.Module("functionapp")).Contains("AzureFunctionsJobHost__extensions__queues__maxDequeueCount: streamMaxDequeue"));
     }
 
     [Fact]
