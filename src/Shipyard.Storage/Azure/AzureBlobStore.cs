@@ -395,8 +395,9 @@ public sealed partial class AzureBlobStore : IBlobStore
             404 => new BlobNotFoundException(container, name, error),
 
             // Committing a block list discards every other uncommitted block of the blob, so of two concurrent block
-            // uploads to one name the later commit finds its blocks gone: someone else wrote the blob meanwhile.
-            400 when error.ErrorCode == "InvalidBlockList" => new BlobConditionFailedException(container, name, "no concurrent block upload to the same blob", error),
+            // uploads to one name the later commit finds its blocks gone (a service restart that loses uncommitted
+            // blocks looks the same). Either way the caller re-reads and retries, as after any lost race.
+            400 when error.ErrorCode == "InvalidBlockList" => new BlobConditionFailedException(container, name, "staged blocks still present at commit (another upload of the same name committed first, or the service lost uncommitted blocks)", error),
             412 => new BlobConditionFailedException(container, name, conditions?.ToString() ?? "If-Match", error),
             409 when error.ErrorCode == "BlobAlreadyExists" => new BlobConditionFailedException(container, name, conditions?.ToString() ?? "If-None-Match: *", error),
             _ => error,
