@@ -1,0 +1,10 @@
+namespace Shipyard.Models.Internals;
+
+/// <summary>A model version found in the bundled folder or the store, not loaded yet.</summary>
+internal sealed record PackageCandidate(
+    string Name,
+    string Version,
+    ModelSource Source,
+    string Fingerprint,
+    Func<CancellationToken, Task<byte[]>> ReadManifest,
+    Func<CancellationToken, Task<byte[]>> ReadModel);

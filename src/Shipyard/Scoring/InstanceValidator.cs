@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text.Json;
+using Shipyard.Models;
+using Shipyard.Scoring.Internals;
+
+namespace Shipyard.Scoring;
+
+/// <summary>
+/// Checks request instances against a manifest and turns them into a <see cref="FeatureBatch"/>: JSON types, required
+/// features, min/max and categories (enforced when the manifest says <c>outOfRange: reject</c>), unknown fields
+/// (per <c>unknownFeatures</c>), finite numbers within the tensor type's range, bounded string lengths and counts.
+/// Every invalid field is reported as <c>instances[3].mean_radius: expected a number</c>, up to <see cref="ScoringLimits.MaxErrors"/>.
+/// </summary>
+public static class InstanceValidator
+{
+    private static readonly ScoringLimits DefaultLimits = new();
+
+    /// <summary>Validates the <c>instances</c> array.</summary>
+    /// <exception cref="InvalidInputException">Anything invalid (every problem named).</exception>
+    public static FeatureBatch Validate(ModelManifest manifest, JsonElement instances, ScoringLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        limits ??= DefaultLimits;
+        if (instances.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidInputException("instances", $"expected an array of objects, got {Describe(instances)}");
+        }
+
+        var count = instances.GetArrayLength();
+        if (count == 0)
+        {
+            throw new InvalidInputException("instances", "must contain at least one instance");
+        }
+
+        if (count > limits.MaxInstances)
+        {
+            throw new InvalidInputException("instances", string.Create(CultureInfo.InvariantCulture, $"at most {limits.MaxInstances} instances per request, got {count}"));
+        }
+
+        var plan = ManifestPlan.For(manifest);
+        var batch = new FeatureBatch(manifest, count);
+        var errors = new ErrorList(limits.MaxErrors);
+        var seen = new int[manifest.Features.Count];
+        var index = 0;
+        foreach (var instance in instances.EnumerateArray())
+        {
+            var row = batch.AddRow();
+            ValidateInstance(manifest, plan, limits, instance, index, batch, row, seen, errors);
+            index++;
+            if (errors.Full)
+            {
+                break;
+            }
+        }
+
+        errors.ThrowIfAny();
+        return batch;
+    }
+
+    private static void ValidateInstance(ModelManifest manifest, ManifestPlan plan, ScoringLimits limits, JsonElement instance, int index, FeatureBatch batch, int row, int[] seen, ErrorList errors)
+    {
+        if (instance.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(Path(index), $"expected an object of feature values, got {Describe(instance)}");
+            return;
+        }
+
+        var stamp = index + 1;
+        foreach (var property in instance.EnumerateObject())
+        {
+            if (!plan.FeatureIndex.TryGetValue(property.Name, out var f))
+            {
+                if (manifest.UnknownFeatures == UnknownFeaturePolicy.Reject)
+                {
+                    errors.Add(Path(index, property.Name), "unknown feature (not in the model's manifest)");
+                }
+
+                continue;
+            }
+
+            if (seen[f] == stamp)
+            {
+                errors.Add(Path(index, property.Name), "given more than once");
+                continue;
+            }
+
+            seen[f] = stamp;
+            var value = property.Value;
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                if (manifest.Features[f].Required)
+                {
+                    errors.Add(Path(index, property.Name), "required feature is null");
+                }
+
+                continue;
+            }
+
+            SetValue(manifest, plan, limits, manifest.Features[f], f, value, new ValuePath(index, property.Name, false), batch, row, errors);
+        }
+
+        for (var f = 0; f < manifest.Features.Count; f++)
+        {
+            if (seen[f] != stamp && manifest.Features[f].Required)
+            {
+                errors.Add(Path(index, manifest.Features[f].Name), "required feature is missing");
+            }
+        }
+    }
+
+    internal static void SetValue(ModelManifest manifest, ManifestPlan plan, ScoringLimits limits, FeatureSpec spec, int f, JsonElement value, ValuePath path, FeatureBatch batch, int row, ErrorList errors)
+    {
+        switch (spec.Type)
+        {
+            case FeatureType.Float:
+                if (value.ValueKind != JsonValueKind.Number)
+                {
+                    errors.Add(path.ToString(), $"expected a number, got {Describe(value)}");
+                    return;
+                }
+
+                if (!value.TryGetDouble(out var d) || !double.IsFinite(d) || Math.Abs(d) > float.MaxValue)
+                {
+                    errors.Add(path.ToString(), "expected a finite number within the float32 range");
+                    return;
+                }
+
+                if (!CheckRange(manifest, spec, d, path, batch, errors))
+                {
+                    return;
+                }
+
+                batch.SetNumber(row, f, d);
+                return;
+
+            case FeatureType.Int:
+                if (value.ValueKind != JsonValueKind.Number)
+                {
+                    errors.Add(path.ToString(), $"expected an integer, got {Describe(value)}");
+                    return;
+                }
+
+                if (!TryGetInteger(value, out var l))
+                {
+                    errors.Add(path.ToString(), "expected an integer (no fractional part, within the 64-bit range)");
+                    return;
+                }
+
+                if (plan.FeedsInt32[f] && l is < int.MinValue or > int.MaxValue)
+                {
+                    errors.Add(path.ToString(), "expected an integer within the 32-bit range");
+                    return;
+                }
+
+                if (!CheckRange(manifest, spec, l, path, batch, errors) ||
+                    !CheckCategory(manifest, plan, spec, f, l.ToString(CultureInfo.InvariantCulture), path, batch, errors))
+                {
+                    return;
+                }
+
+                batch.SetInteger(row, f, l);
+                return;
+
+            default:
+                if (value.ValueKind != JsonValueKind.String)
+                {
+                    errors.Add(path.ToString(), $"expected a string, got {Describe(value)}");
+                    return;
+                }
+
+                var s = value.GetString()!;
+                if (s.Length > limits.MaxStringLength)
+                {
+                    errors.Add(path.ToString(), string.Create(CultureInfo.InvariantCulture, $"string longer than {limits.MaxStringLength} characters"));
+                    return;
+                }
+
+                if (!CheckCategory(manifest, plan, spec, f, s, path, batch, errors))
+                {
+                    return;
+                }
+
+                batch.SetString(row, f, s);
+                return;
+        }
+    }
+
+    private static bool TryGetInteger(JsonElement value, out long result)
+    {
+        if (value.TryGetInt64(out result))
+        {
+            return true;
+        }
+
+        // 3.0 or 1e3 are integers written differently; accept them when exact.
+        if (value.TryGetDouble(out var d) && double.IsFinite(d) && Math.Floor(d) == d && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18)
+        {
+            result = (long)d;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool CheckRange(ModelManifest manifest, FeatureSpec spec, double v, ValuePath path, FeatureBatch batch, ErrorList errors)
+    {
+        string? problem = null;
+        if (spec.Min is { } min && v < min)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"{v} is below the minimum {min}");
+        }
+        else if (spec.Max is { } max && v > max)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"{v} is above the maximum {max}");
+        }
+
+        return Report(manifest, problem, path, batch, errors);
+    }
+
+    private static bool CheckCategory(ModelManifest manifest, ManifestPlan plan, FeatureSpec spec, int f, string value, ValuePath path, FeatureBatch batch, ErrorList errors)
+    {
+        if (plan.Categories[f] is not { } set || set.Contains(value))
+        {
+            return true;
+        }
+
+        var shown = string.Join(", ", spec.Categories!.Take(10));
+        var problem = $"'{Shorten(value)}' is not one of the categories {shown}{(spec.Categories!.Count > 10 ? ", …" : "")}";
+        return Report(manifest, problem, path, batch, errors);
+    }
+
+    private static bool Report(ModelManifest manifest, string? problem, ValuePath path, FeatureBatch batch, ErrorList errors)
+    {
+        if (problem is null)
+        {
+            return true;
+        }
+
+        if (manifest.OutOfRange == RangePolicy.Reject)
+        {
+            errors.Add(path.ToString(), problem);
+            return false;
+        }
+
+        batch.OutOfRangeCount++;
+        return true;
+    }
+
+    private static string Path(int index) => string.Create(CultureInfo.InvariantCulture, $"instances[{index}]");
+
+    private static string Path(int index, string field) => string.Create(CultureInfo.InvariantCulture, $"instances[{index}].{Shorten(field)}");
+
+    private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "…";
+
+    internal static string Describe(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    /// <summary>Where a value sits, formatted only when an error is reported: <c>instances[3].name</c> or, for KServe tensors, <c>name[3]</c>.</summary>
+    internal readonly record struct ValuePath(int Index, string Name, bool Tensor)
+    {
+        public override string ToString() => Tensor
+            ? string.Create(CultureInfo.InvariantCulture, $"{Shorten(Name)}[{Index}]")
+            : string.Create(CultureInfo.InvariantCulture, $"instances[{Index}].{Shorten(Name)}");
+    }
+
+    /// <summary>Collects errors up to a bound, then remembers only that there were more.</summary>
+    internal sealed class ErrorList(int max)
+    {
+        private readonly List<InputError> _errors = [];
+        private bool _truncated;
+
+        public bool Full => _truncated;
+
+        public int Count => _errors.Count;
+
+        public void Add(string path, string message)
+        {
+            if (_errors.Count < Math.Max(1, max))
+            {
+                _errors.Add(new InputError(path, message));
+            }
+            else
+            {
+                _truncated = true;
+            }
+        }
+
+        public void ThrowIfAny()
+        {
+            if (_errors.Count > 0)
+            {
+                throw new InvalidInputException(_errors, _truncated);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Shipyard.Models;
+
+namespace Shipyard.Scoring.Internals;
+
+/// <summary>The mapped outputs of scoring N rows: labels, probabilities [N, C] in label order, or values.</summary>
+internal sealed class RawScores
+{
+    public RawScores(int count, string[]? labels, float[]? probabilities, int classes, double[]? values)
+    {
+        Count = count;
+        Labels = labels;
+        Probabilities = probabilities;
+        Classes = classes;
+        Values = values;
+    }
+
+    public int Count { get; }
+
+    /// <summary>Predicted label per row (classifiers).</summary>
+    public string[]? Labels { get; }
+
+    /// <summary>Row-major [Count, Classes] probabilities in manifest label order, when the model has them.</summary>
+    public float[]? Probabilities { get; }
+
+    public int Classes { get; }
+
+    /// <summary>Predicted value per row (regressors).</summary>
+    public double[]? Values { get; }
+
+    public static RawScores Concat(IReadOnlyList<RawScores> parts)
+    {
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        var count = parts.Sum(p => p.Count);
+        var first = parts[0];
+        return new RawScores(
+            count,
+            first.Labels is null ? null : parts.SelectMany(p => p.Labels!).ToArray(),
+            first.Probabilities is null ? null : parts.SelectMany(p => p.Probabilities!).ToArray(),
+            first.Classes,
+            first.Values is null ? null : parts.SelectMany(p => p.Values!).ToArray());
+    }
+
+    /// <summary>Rows [start, start+count) as their own scores (splitting a micro-batch).</summary>
+    public RawScores Slice(int start, int count)
+    {
+        if (start == 0 && count == Count)
+        {
+            return this;
+        }
+
+        return new RawScores(
+            count,
+            Labels?.AsSpan(start, count).ToArray(),
+            Probabilities?.AsSpan(start * Classes, count * Classes).ToArray(),
+            Classes,
+            Values?.AsSpan(start, count).ToArray());
+    }
+
+    public IReadOnlyList<Prediction> ToPredictions(ModelManifest manifest)
+    {
+        var predictions = new Prediction[Count];
+        if (manifest.Task == ModelTask.Regression)
+        {
+            for (var r = 0; r < Count; r++)
+            {
+                predictions[r] = new RegressionPrediction(Values![r]);
+            }
+
+            return predictions;
+        }
+
+        var labels = manifest.Labels;
+        for (var r = 0; r < Count; r++)
+        {
+            IReadOnlyDictionary<string, double> probs;
+            if (Probabilities is null)
+            {
+                probs = EmptyProbabilities;
+            }
+            else
+            {
+                var d = new Dictionary<string, double>(Classes, StringComparer.Ordinal);
+                for (var c = 0; c < Classes; c++)
+                {
+                    d[labels[c]] = Probabilities[(r * Classes) + c];
+                }
+
+                probs = d;
+            }
+
+            predictions[r] = new ClassPrediction(Labels![r], probs);
+        }
+
+        return predictions;
+    }
+
+    private static readonly IReadOnlyDictionary<string, double> EmptyProbabilities = new Dictionary<string, double>();
+}
