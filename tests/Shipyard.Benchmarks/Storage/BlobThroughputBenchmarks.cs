@@ -1,0 +1,99 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Shipyard.Storage;
+using Shipyard.Testing;
+
+namespace Shipyard.Benchmarks.Storage;
+
+/// <summary>
+/// Upload and download throughput of <see cref="AzureBlobStore"/> against a local Azurite (files on disk), for 1 MiB
+/// (one Put Blob), 64 MiB and 1 GiB (4 MiB blocks, 4 in flight). Throughput = size / mean time; see docs/benchmarks.md.
+/// In-process and few iterations: each 1 GiB iteration moves a gigabyte through Node.
+/// </summary>
+[InProcess]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[MemoryDiagnoser]
+public sealed class BlobThroughputBenchmarks : IDisposable
+{
+    private const string Container = "bench";
+    private readonly byte[] _chunk = new byte[1024 * 1024];
+    private readonly byte[] _readBuffer = new byte[1024 * 1024];
+    private AzuriteFixture _azurite = null!;
+    private AzureBlobStore _store = null!;
+
+    /// <summary>Blob size in bytes.</summary>
+    [Params(1L << 20, 64L << 20, 1L << 30)]
+    public long Size { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Random.Shared.NextBytes(_chunk);
+        _azurite = new AzuriteFixture();
+        _azurite.InitializeAsync().GetAwaiter().GetResult();
+        _store = new AzureBlobStore(StorageConnection.Parse(_azurite.ConnectionString));
+        _store.CreateContainerIfNotExistsAsync(Container).GetAwaiter().GetResult();
+        _store.UploadAsync(Container, "download", new RepeatingStream(_chunk, Size), Options).GetAwaiter().GetResult();
+    }
+
+    [GlobalCleanup]
+    public void Dispose() => _azurite?.DisposeAsync().GetAwaiter().GetResult();
+
+    private static BlobUploadOptions Options { get; } = new() { BlockSize = 4 * 1024 * 1024, MaxConcurrency = 4 };
+
+    [Benchmark]
+    public Task<BlobProperties> Upload() => _store.UploadAsync(Container, "upload", new RepeatingStream(_chunk, Size), Options);
+
+    [Benchmark]
+    public async Task<long> Download()
+    {
+        await using var stream = await _store.OpenReadAsync(Container, "download");
+        long total = 0;
+        int n;
+        while ((n = await stream.ReadAsync(_readBuffer)) > 0)
+        {
+            total += n;
+        }
+
+        return total;
+    }
+
+    /// <summary>A non-seekable stream of <c>length</c> bytes cycling over one random chunk (no generation cost).</summary>
+    private sealed class RepeatingStream(byte[] chunk, long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var start = (int)(_position % chunk.Length);
+            var n = (int)Math.Min(Math.Min(buffer.Length, chunk.Length - start), length - _position);
+            chunk.AsSpan(start, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
