@@ -29,47 +29,54 @@ public static class BaselineDrift
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(current);
-        var rows = Math.Max(current.RowCount, 0);
-        if (profile.IsCategorical)
-        {
-            var counts = new CategoryCounts();
-            if (!current.Contains(column))
-            {
-                counts.AddMissing(rows);
-            }
-            else if (current.IsCategorical(column))
-            {
-                foreach (var value in current.Categories(column))
-                {
-                    counts.Add(value);
-                }
-            }
-            else
-            {
-                foreach (var value in current.Numbers(column))
-                {
-                    counts.Add(double.IsNaN(value) ? null : value.ToString("R", CultureInfo.InvariantCulture));
-                }
-            }
+        return profile.IsCategorical
+            ? DriftCalculator.Categorical(profile.Name, profile.ToCategoryCounts(), CompareFeatureCounts(current, column))
+            : DriftCalculator.Numeric(profile.Name, profile.ToNumericReference(), profile.MissingRate, CurrentNumbers(current, column));
+    }
 
-            return DriftCalculator.Categorical(profile.Name, profile.ToCategoryCounts(), counts);
-        }
-
-        double[] values;
+    /// <summary>
+    /// Category counts of a current column: numbers are written back in round-trip form ("3", "0.5"); a column
+    /// the data lacks is all missing.
+    /// </summary>
+    public static CategoryCounts CompareFeatureCounts(FeatureTable current, string column)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var counts = new CategoryCounts();
         if (!current.Contains(column))
         {
-            values = new double[rows];
-            Array.Fill(values, double.NaN);
+            counts.AddMissing(Math.Max(current.RowCount, 0));
         }
         else if (current.IsCategorical(column))
         {
-            values = [.. current.Categories(column).Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN)];
+            foreach (var value in current.Categories(column))
+            {
+                counts.Add(value);
+            }
         }
         else
         {
-            values = current.Numbers(column);
+            foreach (var value in current.Numbers(column))
+            {
+                counts.Add(double.IsNaN(value) ? null : value.ToString("R", CultureInfo.InvariantCulture));
+            }
         }
 
-        return DriftCalculator.Numeric(profile.Name, profile.ToNumericReference(), profile.MissingRate, values);
+        return counts;
+    }
+
+    /// <summary>Numbers of a current column (NaN = missing): text that is not a number is missing; a column the data lacks is all missing.</summary>
+    public static double[] CurrentNumbers(FeatureTable current, string column)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (!current.Contains(column))
+        {
+            var values = new double[Math.Max(current.RowCount, 0)];
+            Array.Fill(values, double.NaN);
+            return values;
+        }
+
+        return current.IsCategorical(column)
+            ? [.. current.Categories(column).Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN)]
+            : current.Numbers(column);
     }
 }

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Shipyard.Monitoring;
+using Shipyard.Monitoring.Reports;
+using Shipyard.Storage;
+using Shipyard.Testing;
+using Xunit;
+
+namespace Shipyard.Tests.Monitoring;
+
+/// <summary>DriftMonitor over the real file blob store and file queue, with the bundled breast-cancer data.</summary>
+public sealed class DriftMonitorTests : IDisposable
+{
+    private static readonly DateTimeOffset s_now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _root = Directory.CreateTempSubdirectory("shipyard-drift-monitor-").FullName;
+    private readonly FileBlobStore _store;
+    private readonly FileMessageQueue _queue;
+
+    public DriftMonitorTests()
+    {
+        _store = new FileBlobStore(Path.Combine(_root, "blobs"));
+        _queue = new FileMessageQueue(Path.Combine(_root, "queues"));
+    }
+
+    private static string Data(string file) => Path.Combine(RepoPaths.Models, "breast-cancer", "data", file);
+
+    [Fact]
+    public async Task Check_HoldoutTraffic_NoDriftNoRetrainReportsWritten()
+    {
+        await PredictionLogFixture.WriteBreastCancerAsync(_store, Data("holdout.csv"), s_now.AddHours(-2));
+        var monitor = CreateMonitor(new DriftMonitorOptions { RetrainOnAnyFeatureDrift = true });
+
+        var result = await monitor.CheckAsync(PredictionLogFixture.BreastCancerBaseline, s_now);
+
+        Assert.Equal(DriftStatus.NoDrift, result.Report.Status);
+        Assert.Equal(200, result.Report.Rows);
+        Assert.Empty(result.Report.TopDriftedFeatures);
+        Assert.False(result.RetrainRequested);
+        Assert.Empty(await _queue.PeekAsync(RetrainNotifier.QueueName, 1).ContinueWith(t => t.IsFaulted ? [] : t.Result));
+        Assert.NotNull(await _store.GetPropertiesAsync("drift-reports", result.JsonBlobName));
+        Assert.StartsWith("breast-cancer/1/", result.HtmlBlobName, StringComparison.Ordinal);
+        var json = JsonDocument.Parse(await _store.ReadAllBytesAsync("drift-reports", result.JsonBlobName)).RootElement;
+        Assert.Equal("no-drift", json.GetProperty("status").GetString());
+        Assert.Equal(30, json.GetProperty("features").GetArrayLength());
+        Assert.False(json.GetProperty("prediction").GetProperty("drifted").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Check_DriftedTraffic_NamesShiftedFeaturesAndQueuesRetrainRequest()
+    {
+        await PredictionLogFixture.WriteBreastCancerAsync(_store, Data("drifted.csv"), s_now.AddHours(-1));
+        var monitor = CreateMonitor(new DriftMonitorOptions { RetrainOnAnyFeatureDrift = true });
+
+        var result = await monitor.CheckAsync(PredictionLogFixture.BreastCancerBaseline, s_now);
+
+        Assert.Equal(["mean_area", "mean_radius", "mean_texture"], result.Report.TopDriftedFeatures.Order());
+        Assert.Equal(["mean_area", "mean_radius", "mean_texture"], result.Report.Features.Take(3).Select(f => f.Drift.Name).Order());
+        Assert.True(result.Report.Features.Single(f => f.Drift.Name == "mean_radius").OutsideTrainingRange > 0);
+        Assert.True(result.RetrainRequested);
+        var message = Assert.Single(await _queue.PeekAsync(RetrainNotifier.QueueName, 32));
+        var request = JsonSerializer.Deserialize<RetrainRequest>(message.Text, JsonSerializerOptions.Web)!;
+        Assert.Equal("breast-cancer", request.Model);
+        Assert.Equal("1", request.Version);
+        Assert.Equal($"drift-reports/{result.JsonBlobName}", request.Report);
+        Assert.Equal(result.Report.TopDriftedFeatures, request.TopDriftedFeatures);
+    }
+
+    [Fact]
+    public async Task Check_DriftedTrafficDefaultRule_ThreeOfThirtyIsNotDatasetDrift()
+    {
+        // DESIGN.md §3: the dataset drifts when ≥ 50% of features do; 3 of 30 is reported, not alerted by default.
+        await PredictionLogFixture.WriteBreastCancerAsync(_store, Data("drifted.csv"), s_now.AddHours(-1));
+
+        var result = await CreateMonitor().CheckAsync(PredictionLogFixture.BreastCancerBaseline, s_now);
+
+        Assert.Equal(DriftStatus.NoDrift, result.Report.Status);
+        Assert.Equal(0.1, result.Report.DatasetDrift!.Value.DriftedShare, 12);
+        Assert.False(result.RetrainRequested);
+    }
+
+    [Fact]
+    public async Task Check_FewRecords_InsufficientDataNoAlert()
+    {
+        await PredictionLogFixture.WriteBreastCancerAsync(_store, Data("drifted.csv"), s_now.AddHours(-1), take: 20);
+
+        var result = await CreateMonitor(new DriftMonitorOptions { RetrainOnAnyFeatureDrift = true }).CheckAsync(PredictionLogFixture.BreastCancerBaseline, s_now);
+
+        Assert.Equal(DriftStatus.InsufficientData, result.Report.Status);
+        Assert.Equal(20, result.Report.Rows);
+        Assert.Empty(result.Report.Features);
+        Assert.False(result.RetrainRequested);
+        Assert.NotNull(await _store.GetPropertiesAsync("drift-reports", result.HtmlBlobName));
+    }
+
+    [Fact]
+    public async Task Check_RecordsOutsideWindow_AreIgnored()
+    {
+        await PredictionLogFixture.WriteBreastCancerAsync(_store, Data("drifted.csv"), s_now.AddHours(-30));
+
+        var result = await CreateMonitor().CheckAsync(PredictionLogFixture.BreastCancerBaseline, s_now);
+
+        Assert.Equal(0, result.Report.Rows);
+        Assert.Equal(DriftStatus.InsufficientData, result.Report.Status);
+    }
+
+    [Fact]
+    public async Task Notifier_WebhookFailsTwice_RetriedUntilDelivered()
+    {
+        using var listener = new HttpListener();
+        var port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        listener.Start();
+        var bodies = new List<string>();
+        var server = Task.Run(async () =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var context = await listener.GetContextAsync();
+                using var reader = new StreamReader(context.Request.InputStream);
+                bodies.Add(await reader.ReadToEndAsync());
+                context.Response.StatusCode = i < 2 ? 503 : 204;
+                context.Response.Close();
+            }
+        });
+        using var http = new HttpClient();
+        var notifier = new RetrainNotifier(_queue, NullLogger<RetrainNotifier>.Instance, http, new Uri($"http://127.0.0.1:{port}/hook/?code=secret"), TimeSpan.FromMilliseconds(20));
+
+        await notifier.NotifyAsync(new RetrainRequest { Model = "m", Version = "1", Status = "drift", DriftedShare = 1, TopDriftedFeatures = ["x"], Report = "r.json", ReportHtml = "r.html", Created = s_now });
+        await notifier.WhenWebhooksCompleteAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await server.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(3, bodies.Count);
+        Assert.All(bodies, b => Assert.Equal("m", JsonDocument.Parse(b).RootElement.GetProperty("model").GetString()));
+        Assert.Single(await _queue.PeekAsync(RetrainNotifier.QueueName, 32));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private DriftMonitor CreateMonitor(DriftMonitorOptions? options = null) =>
+        new(_store, new RetrainNotifier(_queue, NullLogger<RetrainNotifier>.Instance), NullLogger<DriftMonitor>.Instance, options, new FixedClock(s_now));
+
+    private static int FreePort()
+    {
+        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
