@@ -7,4 +7,11 @@ if (args is ["--write-onnx-peer-model", var peerModelPath])
     return;
 }
 
+// `--onnx-latency` times single calls the way the Node.js peer does (median of per-call times), see docs/benchmarks.md.
+if (args is ["--onnx-latency"])
+{
+    Shipyard.Benchmarks.Onnx.OnnxLatencyProbe.Run();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
