@@ -30,7 +30,7 @@ public sealed partial class BlobBatchProcessor
     private readonly BatchScorer _scorer;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly string _owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..Math.Min(80, Environment.MachineName.Length + 45)];
+    private readonly string _owner = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
     private volatile bool _containersReady;
 

@@ -3,11 +3,14 @@ using System.Text;
 
 namespace Shipyard.Tests.Batch;
 
-/// <summary>A diabetes-shaped CSV of <c>rows</c> data rows produced on demand (never held in memory or on disk).</summary>
+/// <summary>
+/// A diabetes-shaped CSV of <c>rows</c> data rows produced on demand (never held in memory or on disk): 997 random
+/// rows, generated once, repeated.
+/// </summary>
 internal sealed class GeneratedCsvStream(int rows) : Stream
 {
+    private static readonly byte[][] Rows = MakeRows();
     private readonly byte[] _header = Encoding.UTF8.GetBytes("age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n");
-    private readonly Random _random = new(1);
     private byte[] _pending = [];
     private int _pendingOffset;
     private int _row = -1;
@@ -63,13 +66,7 @@ internal sealed class GeneratedCsvStream(int rows) : Stream
         }
         else if (_row < rows)
         {
-            var sb = new StringBuilder(128);
-            for (var i = 0; i < 10; i++)
-            {
-                sb.Append(i == 0 ? "" : ",").Append(((_random.NextDouble() - 0.5) * 0.2).ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            _pending = Encoding.UTF8.GetBytes(sb.Append('\n').ToString());
+            _pending = Rows[_row % Rows.Length];
         }
         else
         {
@@ -79,6 +76,13 @@ internal sealed class GeneratedCsvStream(int rows) : Stream
         _row++;
         _pendingOffset = 0;
         return true;
+    }
+
+    private static byte[][] MakeRows()
+    {
+        var random = new Random(1);
+        return [.. Enumerable.Range(0, 997).Select(_ => Encoding.UTF8.GetBytes(
+            string.Join(",", Enumerable.Range(0, 10).Select(_ => ((random.NextDouble() - 0.5) * 0.2).ToString("R", CultureInfo.InvariantCulture))) + "\n"))];
     }
 }
 

@@ -1,0 +1,78 @@
+using Shipyard.Storage;
+
+namespace Shipyard.Tests.Batch;
+
+/// <summary>
+/// A real store with a fault-injection hook: <see cref="OnInputRead"/> runs once when an opened blob has returned at
+/// least <see cref="TriggerBytes"/> bytes (cancel the job, stop Azurite, …). Everything else goes straight through.
+/// </summary>
+internal sealed class HookedBlobStore(IBlobStore inner) : IBlobStore
+{
+    public long TriggerBytes { get; set; } = long.MaxValue;
+
+    public Func<Task>? OnInputRead { get; set; }
+
+    public Task<bool> CreateContainerIfNotExistsAsync(string container, CancellationToken cancellationToken = default) =>
+        inner.CreateContainerIfNotExistsAsync(container, cancellationToken);
+
+    public Task<bool> DeleteIfExistsAsync(string container, string name, BlobConditions? conditions = null, CancellationToken cancellationToken = default) =>
+        inner.DeleteIfExistsAsync(container, name, conditions, cancellationToken);
+
+    public Task<BlobProperties?> GetPropertiesAsync(string container, string name, CancellationToken cancellationToken = default) =>
+        inner.GetPropertiesAsync(container, name, cancellationToken);
+
+    public Task<BlobPage> ListPageAsync(string container, string? prefix = null, string? marker = null, int pageSize = 5000, CancellationToken cancellationToken = default) =>
+        inner.ListPageAsync(container, prefix, marker, pageSize, cancellationToken);
+
+    public async Task<BlobReadStream> OpenReadAsync(string container, string name, BlobReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var stream = await inner.OpenReadAsync(container, name, options, cancellationToken);
+        return container == "batch-in" ? new Hooked(stream, this) : stream;
+    }
+
+    public Task<BlobProperties> UploadAsync(string container, string name, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default) =>
+        inner.UploadAsync(container, name, content, options, cancellationToken);
+
+    private sealed class Hooked(BlobReadStream inner, HookedBlobStore owner) : BlobReadStream(inner.Properties)
+    {
+        private long _read;
+        private bool _fired;
+
+        public override long Length => inner.Length;
+
+        protected override long ReadSoFar => _read;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_fired && _read >= owner.TriggerBytes && owner.OnInputRead is { } hook)
+            {
+                _fired = true;
+                await hook();
+            }
+
+            var n = await inner.ReadAsync(buffer, cancellationToken);
+            _read += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
