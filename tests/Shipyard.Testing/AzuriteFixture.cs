@@ -147,16 +147,16 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
 
         try
         {
+            var logStart = Log.Length;
             if (graceful && !process.HasExited && Terminate(process.Id) == 0)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                try
+                // Azurite saves its databases as each service closes but does not exit by itself while sockets or
+                // timers linger; once all three report "successfully closed" the rest can be killed.
+                var deadline = DateTime.UtcNow.AddSeconds(15);
+                while (!process.HasExited && DateTime.UtcNow < deadline &&
+                       CountFrom(logStart, "successfully closed") < 3)
                 {
-                    await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Still closing (a client holds a connection open): fall through to the hard kill.
+                    await Task.Delay(50).ConfigureAwait(false);
                 }
             }
 
@@ -221,6 +221,18 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
                 throw new TimeoutException($"Azurite did not listen on port {port} within {StartTimeout.TotalSeconds:0} s:{Environment.NewLine}{Log}");
             }
         }
+    }
+
+    private int CountFrom(int start, string text)
+    {
+        var log = Log;
+        var count = 0;
+        for (var i = log.IndexOf(text, Math.Min(start, log.Length), StringComparison.Ordinal); i >= 0; i = log.IndexOf(text, i + 1, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private void Append(string? line)
