@@ -75,7 +75,7 @@ public sealed partial class PredictionService
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(request);
-        var (lease, shadow) = Route(model, version, requestKey: request.Id);
+        var (lease, shadow) = Route(model, version, requestKey: null);
         using (lease)
         {
             var manifest = lease.Manifest;
