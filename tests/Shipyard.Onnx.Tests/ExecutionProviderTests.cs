@@ -22,6 +22,17 @@ public class ExecutionProviderTests
     }
 
     [Fact]
+    public void Cuda_Require_CorruptModel_ReportsTheModelErrorNotTheDevice()
+    {
+        // The provider fails first here (no CUDA), but a broken model must still be reported when the CPU retry also fails.
+        var options = new OrtSessionOptions { ExecutionProvider = ExecutionProvider.Cuda, DevicePolicy = DevicePolicy.PreferGpu };
+
+        var error = Assert.Throws<OnnxRuntimeException>(() => InferenceSession.Create("not a model"u8, options));
+
+        Assert.Equal(OrtErrorCode.InvalidProtobuf, error.ErrorCode);
+    }
+
+    [Fact]
     public void Cuda_PreferGpu_FallsBackToCpuWithAWarning()
     {
         var factory = new CapturingLoggerFactory();

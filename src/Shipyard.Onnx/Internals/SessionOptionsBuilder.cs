@@ -59,7 +59,16 @@ internal static unsafe class SessionOptionsBuilder
 
             if (provider == ExecutionProvider.Cuda)
             {
-                AppendCuda(value, options.DeviceId);
+                try
+                {
+                    AppendCuda(value, options.DeviceId);
+                }
+                catch (OnnxRuntimeException error)
+                {
+                    // Mark it so the caller applies the device policy to this failure and not to, say, a corrupt model.
+                    error.Data[ProviderErrorKey] = true;
+                    throw;
+                }
             }
 
             return handle;
@@ -71,11 +80,17 @@ internal static unsafe class SessionOptionsBuilder
         }
     }
 
-    /// <summary>True when the error came from loading or initializing an execution provider (so a CPU retry can help).</summary>
+    private const string ProviderErrorKey = "Shipyard.Onnx.ProviderError";
+
+    /// <summary>
+    /// True when the error came from loading or initializing an execution provider (so a CPU retry can help): raised
+    /// while appending the provider, or an EP failure / a message naming CUDA or a provider when the session was created.
+    /// </summary>
     public static bool IsProviderError(OnnxRuntimeException error) =>
-        error.ErrorCode is OrtErrorCode.EpFail or OrtErrorCode.Fail or OrtErrorCode.NotImplemented or OrtErrorCode.RuntimeException
-        || error.Message.Contains("provider", StringComparison.OrdinalIgnoreCase)
-        || error.Message.Contains("CUDA", StringComparison.OrdinalIgnoreCase);
+        error.Data.Contains(ProviderErrorKey)
+        || error.ErrorCode == OrtErrorCode.EpFail
+        || error.Message.Contains("CUDA", StringComparison.OrdinalIgnoreCase)
+        || error.Message.Contains("execution provider", StringComparison.OrdinalIgnoreCase);
 
     public static string DescribeCudaFailure(OnnxRuntimeException error, DevicePolicy policy)
     {
