@@ -1,5 +1,6 @@
 using Shipyard;
 using Shipyard.Functions.Apis;
+using Shipyard.Functions.Batch;
 using Shipyard.Functions.CustomHandler;
 using Shipyard.Functions.Hosting;
 using Shipyard.Functions.RateLimiting;
@@ -14,6 +15,7 @@ builder.AddShipyardHosting();
 builder.Services.AddShipyardTelemetry(builder.Configuration);
 builder.Services.AddShipyard(builder.Configuration);
 builder.Services.AddShipyardHttp();
+builder.Services.AddShipyardBatch(builder.Configuration);
 builder.Services.AddShipyardSecurity(builder.Configuration);
 builder.Services.AddShipyardRateLimiting(builder.Configuration);
 
@@ -34,6 +36,7 @@ app.MapModelsApi();
 app.MapPredictApi();
 app.MapKServeApi();
 app.MapAdminApi();
+app.MapBatchScore();
 
 app.Run();
 

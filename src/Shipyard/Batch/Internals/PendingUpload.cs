@@ -14,6 +14,7 @@ internal sealed class PendingUpload
     private static readonly PipeOptions Options = new(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false);
     private readonly Pipe _pipe = new(Options);
     private readonly Task<BlobProperties> _upload;
+    private volatile bool _aborting;
 
     public PendingUpload(IBlobStore store, string name, string contentType, CancellationTokenSource job)
     {
@@ -38,6 +39,7 @@ internal sealed class PendingUpload
     /// <summary>Faults the content so the upload fails without committing, and waits for it to end.</summary>
     public async Task AbortAsync(Exception reason)
     {
+        _aborting = true;
         await _pipe.Writer.CompleteAsync(new OperationCanceledException("The batch job did not finish; the output is not committed.", reason)).ConfigureAwait(false);
         try
         {
@@ -72,6 +74,11 @@ internal sealed class PendingUpload
         catch (Exception e)
         {
             await _pipe.Reader.CompleteAsync(e).ConfigureAwait(false);
+            if (_aborting)
+            {
+                throw; // our own abort: nothing else to stop
+            }
+
             try
             {
                 await job.CancelAsync().ConfigureAwait(false); // stop the job: its output can no longer be stored
