@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Shipyard.Models;
 using Shipyard.Scoring;
 using Shipyard.Storage;
+using Shipyard.Telemetry;
 using Shipyard.Testing;
 
 namespace Shipyard.Tests.Models;
@@ -12,15 +13,15 @@ namespace Shipyard.Tests.Models;
 /// </summary>
 internal sealed class TestWorld : IAsyncDisposable
 {
-    private TestWorld(string root, string modelsPath, ShipyardOptions options)
+    private TestWorld(string root, string modelsPath, ShipyardOptions options, IShipyardTelemetry? telemetry)
     {
         Root = root;
         ModelsPath = modelsPath;
         Options = options;
         Store = new FileBlobStore(Path.Combine(root, "store"));
-        Registry = new ModelRegistry(Store, Microsoft.Extensions.Options.Options.Create(options));
+        Registry = new ModelRegistry(Store, Microsoft.Extensions.Options.Options.Create(options), telemetry);
         Log = new PredictionLogWriter(Store, Microsoft.Extensions.Options.Options.Create(options));
-        Service = new PredictionService(Registry, Log, Microsoft.Extensions.Options.Options.Create(options));
+        Service = new PredictionService(Registry, Log, Microsoft.Extensions.Options.Options.Create(options), telemetry);
     }
 
     public string Root { get; }
@@ -38,7 +39,7 @@ internal sealed class TestWorld : IAsyncDisposable
     public PredictionService Service { get; }
 
     /// <summary>Creates a world; <paramref name="copyModels"/> copies the named bundled models into a private folder first.</summary>
-    public static async Task<TestWorld> StartAsync(string[]? copyModels = null, Action<ShipyardOptions>? configure = null, bool start = true)
+    public static async Task<TestWorld> StartAsync(string[]? copyModels = null, Action<ShipyardOptions>? configure = null, bool start = true, IShipyardTelemetry? telemetry = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "shipyard-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -56,7 +57,7 @@ internal sealed class TestWorld : IAsyncDisposable
 
         var options = new ShipyardOptions { ModelsPath = modelsPath, RegistryPollInterval = TimeSpan.Zero };
         configure?.Invoke(options);
-        var world = new TestWorld(root, modelsPath, options);
+        var world = new TestWorld(root, modelsPath, options, telemetry);
         if (start)
         {
             await world.Registry.StartAsync();

@@ -71,11 +71,12 @@ public class PredictionServiceTests
     public async Task PredictAsync_MicroBatching_SameResultsAsIndividualRuns()
     {
         await using var plain = await TestWorld.StartAsync(["digits"], o => o.PredictionLogSampleRate = 0);
+        var telemetry = new RecordingTelemetry();
         await using var batched = await TestWorld.StartAsync(["digits"], o =>
         {
             o.PredictionLogSampleRate = 0;
-            o.MicroBatching = new MicroBatchingOptions { Enabled = true, MaxBatch = 64, MaxDelay = TimeSpan.FromMilliseconds(5) };
-        });
+            o.MicroBatching = new MicroBatchingOptions { Enabled = true, MaxBatch = 64, MaxDelay = TimeSpan.FromMilliseconds(30) };
+        }, telemetry: telemetry);
         var samples = SampleData.Load("digits", "1");
         var requests = Enumerable.Range(0, 60).Select(i => samples.Instances(i * 3, 1 + (i % 3))).ToArray();
 
@@ -89,6 +90,8 @@ public class PredictionServiceTests
             JsonSerializer.Serialize(await batched.Service.PredictAsync(new PredictionRequest { Model = "digits", Instances = instances })))));
 
         Assert.Equal(expected, actual);
+        // The requests really were coalesced: some ONNX run served more than one request.
+        Assert.Contains(telemetry.Metrics, m => m.Name == "MicroBatchRows" && int.Parse(m.Properties!["requests"], System.Globalization.CultureInfo.InvariantCulture) > 1);
     }
 
     [Fact]
@@ -137,6 +140,25 @@ public class PredictionServiceTests
         await Assert.ThrowsAsync<ModelNotFoundException>(() => world.Service.PredictAsync(new PredictionRequest { Model = "nope", Instances = instances }));
         var ex = await Assert.ThrowsAsync<ModelNotFoundException>(() => world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Version = "7", Instances = instances }));
         Assert.Equal("7", ex.Version);
+    }
+
+    private sealed class RecordingTelemetry : Shipyard.Telemetry.IShipyardTelemetry
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Name, double Value, IReadOnlyDictionary<string, string>? Properties)> Metrics { get; } = new();
+
+        public void TrackPrediction(string model, string version, int rows, TimeSpan elapsed, bool success)
+        {
+        }
+
+        public void TrackModelLoaded(string model, string version, TimeSpan elapsed, bool success, string? errorMessage)
+        {
+        }
+
+        public void TrackEvent(string name, IReadOnlyDictionary<string, string>? properties = null)
+        {
+        }
+
+        public void TrackMetric(string name, double value, IReadOnlyDictionary<string, string>? properties = null) => Metrics.Enqueue((name, value, properties));
     }
 
     private static async Task<List<string>> ListAsync(IBlobStore store, string prefix)
