@@ -19,7 +19,9 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>The well-known development storage account key (public; Azurite's default).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    // Generous: Node loading Azurite takes seconds on a quiet machine but over a minute on a 2-core box with a load
+    // average of 50 (several fixtures start in parallel); start time is not what the tests measure.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly StringBuilder _log = new();
     private Process? _process;
 
@@ -214,7 +216,14 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
             }
             catch (SocketException)
             {
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!process.HasExited)
+                {
+                    throw new TimeoutException($"Azurite did not listen on port {port} within {StartTimeout.TotalSeconds:0} s:{Environment.NewLine}{Log}");
+                }
             }
             catch (OperationCanceledException) when (!process.HasExited)
             {
