@@ -21,9 +21,9 @@ builder.Services.AddShipyardRateLimiting(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseMiddleware<HttpTriggerInvocationMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseMiddleware<HttpTriggerInvocationMiddleware>();
 app.UseRouting();
 app.UseRequestTimeouts();
 app.UseAuthentication();

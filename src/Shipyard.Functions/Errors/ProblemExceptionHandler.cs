@@ -69,6 +69,10 @@ public sealed class ProblemExceptionHandler : IExceptionHandler
         ModelNotReadyException r => (503, "Not ready", r.Message, null),
         BadHttpRequestException b => (b.StatusCode, "Bad request", b.Message, null),
         JsonException j => (400, "Malformed JSON.", j.Message, [$"body: {j.Message}"]),
+
+        // Reading caller JSON the parser accepted but cannot turn into .NET values (a lone surrogate escape such as
+        // "\ud800" in a name or string, a value of an unexpected kind) is still bad input, not a server fault.
+        InvalidOperationException { Source: "System.Text.Json" } t => (400, "Unreadable JSON.", t.Message, [$"body: {t.Message}"]),
         _ => null,
     };
 }

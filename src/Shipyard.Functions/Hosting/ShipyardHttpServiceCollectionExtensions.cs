@@ -24,6 +24,7 @@ public static class ShipyardHttpServiceCollectionExtensions
         {
             var details = context.ProblemDetails;
             details.Instance ??= context.HttpContext.Request.Path;
+            details.Detail ??= DefaultDetail(details.Status, context.HttpContext.Request);
             if (context.HttpContext.Request.Path.StartsWithSegments("/v2", StringComparison.Ordinal))
             {
                 details.Extensions["error"] = details.Detail ?? details.Title;
@@ -39,4 +40,17 @@ public static class ShipyardHttpServiceCollectionExtensions
         }));
         return services;
     }
+
+    /// <summary>What to do about a status produced without an explanation (routing, authentication, status code pages).</summary>
+    private static string? DefaultDetail(int? status, HttpRequest request) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "Send a valid key in the x-functions-key header or the code query parameter.",
+        StatusCodes.Status403Forbidden => "This key may not call this route; admin routes need the admin key.",
+        StatusCodes.Status404NotFound => $"No route matches {request.Method} {request.Path}; see /api/openapi.json.",
+        StatusCodes.Status405MethodNotAllowed => $"{request.Path} does not accept {request.Method}; see /api/openapi.json.",
+        StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+        StatusCodes.Status415UnsupportedMediaType => $"Content-Type '{request.ContentType}' is not supported here; send application/json (uploads: application/zip).",
+        StatusCodes.Status503ServiceUnavailable => "The server is not ready or the request timed out; retry later.",
+        _ => null,
+    };
 }

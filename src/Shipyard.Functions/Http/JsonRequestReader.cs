@@ -75,7 +75,7 @@ public sealed class JsonRequestReader
     private static string Describe(JsonException e, int maxDepth)
     {
         var message = e.Message;
-        if (message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        if (message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase))
         {
             return $"the JSON is nested deeper than {maxDepth} levels (Shipyard:Http:MaxJsonDepth).";
         }

@@ -29,6 +29,7 @@ public sealed class FunctionKeyAuthenticationHandler : AuthenticationHandler<Aut
     private readonly IOptionsMonitor<AuthOptions> _auth;
     private readonly IHostEnvironment _environment;
     private readonly CustomHandlerEnvironment _customHandler;
+    private readonly IConfiguration _configuration;
 
     /// <summary>Creates the handler (DI).</summary>
     public FunctionKeyAuthenticationHandler(
@@ -37,9 +38,11 @@ public sealed class FunctionKeyAuthenticationHandler : AuthenticationHandler<Aut
         UrlEncoder encoder,
         IOptionsMonitor<AuthOptions> auth,
         IHostEnvironment environment,
-        CustomHandlerEnvironment customHandler)
+        CustomHandlerEnvironment customHandler,
+        IConfiguration configuration)
         : base(options, logger, encoder)
     {
+        _configuration = configuration;
         _auth = auth;
         _environment = environment;
         _customHandler = customHandler;
@@ -60,7 +63,7 @@ public sealed class FunctionKeyAuthenticationHandler : AuthenticationHandler<Aut
         var options = _auth.CurrentValue;
         if (key is null)
         {
-            return Task.FromResult(AnonymousAllowed(options) ? Success("anonymous:" + RemoteId(Context), admin: false) : AuthenticateResult.NoResult());
+            return Task.FromResult(AnonymousAllowed(options) ? Anonymous("anonymous:" + RemoteId(Context)) : AuthenticateResult.NoResult());
         }
 
         if (options.AdminKey is { Length: > 0 } adminKey && KeyEquals(key, adminKey))
@@ -68,7 +71,7 @@ public sealed class FunctionKeyAuthenticationHandler : AuthenticationHandler<Aut
             return Task.FromResult(Success(CallerId(key), admin: true));
         }
 
-        foreach (var functionKey in FunctionKeyList(options))
+        foreach (var functionKey in FunctionKeyList(options).Concat(FunctionKeyList(_configuration[AuthOptions.Section + ":FunctionKeys"])))
         {
             if (KeyEquals(key, functionKey))
             {
@@ -88,8 +91,14 @@ public sealed class FunctionKeyAuthenticationHandler : AuthenticationHandler<Aut
     }
 
     /// <summary>The function keys, with comma- or semicolon-separated entries split.</summary>
-    internal static IEnumerable<string> FunctionKeyList(AuthOptions options) =>
-        options.FunctionKeys.SelectMany(k => k.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    internal static IEnumerable<string> FunctionKeyList(AuthOptions options) => options.FunctionKeys.SelectMany(FunctionKeyList);
+
+    /// <summary>
+    /// Keys in one configuration value separated by commas or semicolons. A plain <c>Shipyard__Auth__FunctionKeys=a,b</c>
+    /// is a scalar the options binder cannot put in a list, so it is read here as well.
+    /// </summary>
+    internal static IEnumerable<string> FunctionKeyList(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? [] : value.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The key a request carries (header first, then query), or null.</summary>
     internal static string? ReadKey(HttpRequest request)
@@ -126,6 +135,15 @@ public sealed class FunctionKeyAuthenticationHandler : AuthenticationHandler<Aut
         CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
             SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    // An allowed anonymous caller holds the caller role but is not authenticated, so an admin route challenges (401, "send
+    // the admin key") rather than forbids (403).
+    private static AuthenticateResult Anonymous(string callerId)
+    {
+        var claims = new List<Claim>(2) { new(ShipyardRoles.CallerIdClaim, callerId), new(ClaimTypes.Role, ShipyardRoles.Caller) };
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType: null, ShipyardRoles.CallerIdClaim, ClaimTypes.Role));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
 
     private static AuthenticateResult Success(string callerId, bool admin)
     {

@@ -70,12 +70,14 @@ public sealed class TrafficRoutingTests : IDisposable
         }
 
         // Shutting the app down flushes the prediction log; shadow predictions are there, under version 2.
+        _app.KeepDataPath = true;
         _app.Dispose();
         var logs = Directory.EnumerateFiles(_app.DataPath, "*.jsonl", SearchOption.AllDirectories).ToArray();
         var shadowLines = logs
             .Where(p => p.Replace('\\', '/').Contains("/breast-cancer/2/", StringComparison.Ordinal))
             .SelectMany(File.ReadLines)
             .Count(l => l.Contains("\"source\":\"shadow\"", StringComparison.Ordinal));
+        Directory.Delete(_app.DataPath, recursive: true);
         Assert.True(shadowLines > 0, $"no shadow lines in {logs.Length} prediction log files");
     }
 

@@ -47,7 +47,10 @@ public sealed class ShipyardApplicationFactory : WebApplicationFactory<Program>
     /// <summary>Every log message the app wrote (at the configured levels).</summary>
     public CapturingLoggerProvider Logs { get; } = new();
 
-    /// <summary>The embedded store's folder (deleted on dispose).</summary>
+    /// <summary>Keep <see cref="DataPath"/> on dispose (for tests that read what shutdown wrote); the test deletes it.</summary>
+    public bool KeepDataPath { get; set; }
+
+    /// <summary>The embedded store's folder (deleted on dispose unless <see cref="KeepDataPath"/>).</summary>
     public string DataPath { get; }
 
     /// <summary>Settings that configure <see cref="FunctionKey"/>, <see cref="OtherFunctionKey"/> and <see cref="AdminKey"/>.</summary>
@@ -125,7 +128,7 @@ public sealed class ShipyardApplicationFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && !KeepDataPath)
         {
             try
             {

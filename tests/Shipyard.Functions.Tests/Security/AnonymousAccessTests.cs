@@ -63,7 +63,7 @@ public sealed class AnonymousAccessTests
     [Fact]
     public async Task CommaSeparatedFunctionKeys_EachWorks()
     {
-        using var app = new ShipyardApplicationFactory(new Dictionary<string, string?> { ["Shipyard:Auth:FunctionKeys"] = "key-one, key-two;key-three" });
+        using var app = new ShipyardApplicationFactory(new Dictionary<string, string?> { ["Shipyard:Auth:FunctionKeys"] = "key-one, key-two;key-three", ["Shipyard:Auth:FunctionKeys:0"] = null });
         foreach (var key in new[] { "key-one", "key-two", "key-three" })
         {
             using var client = await app.CreateReadyClientAsync(key);
