@@ -6,6 +6,7 @@ using Shipyard.Functions.Hosting;
 using Shipyard.Functions.Monitoring;
 using Shipyard.Functions.RateLimiting;
 using Shipyard.Functions.Security;
+using Shipyard.Functions.Streaming;
 using Shipyard.Functions.Telemetry;
 
 // Shipyard's function app: the Azure Functions custom handler when FUNCTIONS_CUSTOMHANDLER_PORT is set,
@@ -18,6 +19,7 @@ builder.Services.AddShipyard(builder.Configuration);
 builder.Services.AddShipyardHttp();
 builder.Services.AddShipyardDrift(builder.Configuration);
 builder.Services.AddShipyardBatch(builder.Configuration);
+builder.Services.AddShipyardStreaming(builder.Configuration);
 builder.Services.AddShipyardSecurity(builder.Configuration);
 builder.Services.AddShipyardRateLimiting(builder.Configuration);
 
@@ -41,6 +43,7 @@ app.MapAdminApi();
 app.MapDriftApi();
 app.MapDriftCheck();
 app.MapBatchScore();
+app.MapStreamScore();
 
 app.Run();
 
