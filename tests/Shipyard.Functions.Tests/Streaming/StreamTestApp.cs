@@ -13,7 +13,7 @@ namespace Shipyard.Functions.Tests.Streaming;
 
 /// <summary>
 /// The real app with the stream poller registered but not started (tests drive <see cref="StreamQueuePoller.PollOnceAsync"/>),
-/// its message queue wrapped in <see cref="FaultyMessageQueue"/> and telemetry recorded. Storage: Azurite when a connection string is
+/// its message queue wrapped in <see cref="FaultyQueueClient"/> and telemetry recorded. Storage: Azurite when a connection string is
 /// given, else the embedded file store.
 /// </summary>
 public sealed class StreamTestApp : IAsyncDisposable
@@ -34,13 +34,13 @@ public sealed class StreamTestApp : IAsyncDisposable
         _app = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IShipyardTelemetry>(Telemetry);
-            services.AddSingleton<IMessageQueue>(sp => Queue ??= new FaultyMessageQueue(StorageFactory.CreateMessageQueue(sp.GetRequiredService<IConfiguration>())));
+            services.AddSingleton<IMessageQueue>(sp => Queue ??= new FaultyQueueClient(StorageFactory.CreateMessageQueue(sp.GetRequiredService<IConfiguration>())));
         }));
     }
 
     public RecordingTelemetry Telemetry { get; } = new();
 
-    public FaultyMessageQueue? Queue { get; private set; }
+    public FaultyQueueClient? Queue { get; private set; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -103,7 +103,7 @@ public sealed class StreamTestApp : IAsyncDisposable
     }
 
     /// <summary>The real queue, with a hook that can fail sends (a crash or a storage fault mid-message).</summary>
-    public sealed class FaultyMessageQueue(IMessageQueue inner) : IMessageQueue
+    public sealed class FaultyQueueClient(IMessageQueue inner) : IMessageQueue
     {
         public IMessageQueue Inner { get; } = inner;
 
