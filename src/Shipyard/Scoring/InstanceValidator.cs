@@ -68,11 +68,17 @@ public static class InstanceValidator
         var stamp = index + 1;
         foreach (var property in instance.EnumerateObject())
         {
-            if (!plan.FeatureIndex.TryGetValue(property.Name, out var f))
+            if (!TryGetName(property, out var name))
+            {
+                errors.Add(Path(index), "a feature name is " + InvalidUnicode);
+                continue;
+            }
+
+            if (!plan.FeatureIndex.TryGetValue(name, out var f))
             {
                 if (manifest.UnknownFeatures == UnknownFeaturePolicy.Reject)
                 {
-                    errors.Add(Path(index, property.Name), "unknown feature (not in the model's manifest)");
+                    errors.Add(Path(index, name), "unknown feature (not in the model's manifest)");
                 }
 
                 continue;
@@ -80,7 +86,7 @@ public static class InstanceValidator
 
             if (seen[f] == stamp)
             {
-                errors.Add(Path(index, property.Name), "given more than once");
+                errors.Add(Path(index, name), "given more than once");
                 continue;
             }
 
@@ -90,13 +96,13 @@ public static class InstanceValidator
             {
                 if (manifest.Features[f].Required)
                 {
-                    errors.Add(Path(index, property.Name), "required feature is null");
+                    errors.Add(Path(index, name), "required feature is null");
                 }
 
                 continue;
             }
 
-            SetValue(manifest, plan, limits, manifest.Features[f], f, value, new ValuePath(index, property.Name, false), batch, row, errors);
+            SetValue(manifest, plan, limits, manifest.Features[f], f, value, new ValuePath(index, name, false), batch, row, errors);
         }
 
         for (var f = 0; f < manifest.Features.Count; f++)
@@ -168,7 +174,12 @@ public static class InstanceValidator
                     return;
                 }
 
-                var s = value.GetString()!;
+                if (!TryGetString(value, out var s))
+                {
+                    errors.Add(path.ToString(), InvalidUnicode);
+                    return;
+                }
+
                 if (s.Length > limits.MaxStringLength)
                 {
                     errors.Add(path.ToString(), string.Create(CultureInfo.InvariantCulture, $"string longer than {limits.MaxStringLength} characters"));
@@ -182,6 +193,38 @@ public static class InstanceValidator
 
                 batch.SetString(row, f, s);
                 return;
+        }
+    }
+
+    private const string InvalidUnicode = "not valid Unicode text (a lone surrogate escape such as \\ud800)";
+
+    // System.Text.Json throws InvalidOperationException when an escaped lone surrogate ("\ud800") is
+    // transcoded to UTF-16; that is bad input (400), not a server fault.
+    private static bool TryGetName(JsonProperty property, out string name)
+    {
+        try
+        {
+            name = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = "";
+            return false;
+        }
+    }
+
+    private static bool TryGetString(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
         }
     }
 

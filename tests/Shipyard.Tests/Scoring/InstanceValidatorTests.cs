@@ -28,6 +28,8 @@ public class InstanceValidatorTests
     [InlineData("""[{"a":1e39,"b":2}]""", "instances[0].a", "expected a finite number within the float32 range")]
     [InlineData("""[{"a":1,"a":2,"b":2}]""", "instances[0].a", "given more than once")]
     [InlineData("""[{"a":[1],"b":2}]""", "instances[0].a", "expected a number, got an array")]
+    [InlineData("""[{"a":1,"b":2,"c":"\ud800"}]""", "instances[0].c", "not valid Unicode text (a lone surrogate escape such as \\ud800)")]
+    [InlineData("""[{"a":1,"b":2,"\udc00x":1}]""", "instances[0]", "a feature name is not valid Unicode text (a lone surrogate escape such as \\ud800)")]
     [InlineData("""[5]""", "instances[0]", "expected an object of feature values, got a number")]
     [InlineData("""[]""", "instances", "must contain at least one instance")]
     [InlineData("""{"a":1}""", "instances", "expected an array of objects, got an object")]
