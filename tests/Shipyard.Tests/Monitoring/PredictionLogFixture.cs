@@ -17,10 +17,13 @@ public static class PredictionLogFixture
     /// <summary>
     /// Logs every row of <paramref name="csv"/> for breast-cancer v1 at <paramref name="time"/>, with the labels of
     /// samples.csv (the same rows as holdout.csv/drifted.csv) as predictions, in blobs of 50 lines.
+    /// With <paramref name="replaceFrom"/>, the <paramref name="replaceColumns"/> come from that file's same rows instead.
     /// </summary>
-    public static async Task WriteBreastCancerAsync(IBlobStore store, string csv, DateTimeOffset time, int? take = null)
+    public static async Task WriteBreastCancerAsync(
+        IBlobStore store, string csv, DateTimeOffset time, int? take = null, string? replaceFrom = null, IReadOnlySet<string>? replaceColumns = null)
     {
         var table = FeatureTable.ReadCsv(csv);
+        var replacement = replaceFrom is null ? null : FeatureTable.ReadCsv(replaceFrom);
         var labels = FeatureTable.ReadCsv(Path.Combine(RepoPaths.Models, "breast-cancer", "1", "samples.csv")).Categories("expected_label");
         var rows = take ?? table.RowCount;
         await store.CreateContainerIfNotExistsAsync("prediction-logs");
@@ -29,7 +32,9 @@ public static class PredictionLogFixture
             var text = new StringBuilder();
             for (var r = start; r < Math.Min(start + 50, rows); r++)
             {
-                var inputs = table.Names.ToDictionary(n => n, n => table.Numbers(n)[r]);
+                var inputs = table.Names.ToDictionary(
+                    n => n,
+                    n => replacement is not null && replaceColumns!.Contains(n) ? replacement.Numbers(n)[r] : table.Numbers(n)[r]);
                 var record = new
                 {
                     time = time.AddMilliseconds(r),
