@@ -9,8 +9,8 @@ namespace Shipyard.Functions.Tests.Streaming;
 /// <summary>The standalone poller against Azurite's queue and blob services (and the embedded file queue).</summary>
 public sealed class StreamQueuePollerTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    private static string Message(string id, string model, IEnumerable<object> instances) =>
-        JsonSerializer.Serialize(new { id, model, instances = instances.ToArray() });
+    private static string Message(string id, string model, IEnumerable<object> instances, string version = "1") =>
+        JsonSerializer.Serialize(new { id, model, version, instances = instances.ToArray() });
 
     private static async Task PollUntilEmptyAsync(StreamTestApp app)
     {
@@ -34,7 +34,7 @@ public sealed class StreamQueuePollerTests(AzuriteFixture azurite) : IClassFixtu
             var rows = samples.Cases.Take(4).ToList();
             var id = $"{model}-{version}-{useAzurite}-{Guid.NewGuid():N}";
             expected[id] = (samples, rows);
-            await app.Queue!.Inner.SendAsync(StreamQueues.RequestQueue, Message(id, model, rows.Select(r => (object)r.Instance)));
+            await app.Queue!.Inner.SendAsync(StreamQueues.RequestQueue, Message(id, model, rows.Select(r => (object)r.Instance), version));
         }
 
         await PollUntilEmptyAsync(app);

@@ -35,8 +35,8 @@ public sealed class StreamScoreFunctionTests
         return (response.StatusCode, body);
     }
 
-    private static string Message(string id, string model, IEnumerable<object> instances, string? replyTo = null) =>
-        JsonSerializer.Serialize(new Dictionary<string, object?> { ["id"] = id, ["model"] = model, ["instances"] = instances.ToArray(), ["replyTo"] = replyTo });
+    private static string Message(string id, string model, IEnumerable<object> instances, string? replyTo = null, string version = "1") =>
+        JsonSerializer.Serialize(new Dictionary<string, object?> { ["id"] = id, ["model"] = model, ["version"] = version, ["instances"] = instances.ToArray(), ["replyTo"] = replyTo });
 
     [Fact]
     public async Task QueueTriggerPayload_EverySampleModel_ResultInOutputBindingEqualsSamples()
@@ -48,7 +48,7 @@ public sealed class StreamScoreFunctionTests
             var samples = SampleCases.Load(model, version);
             var rows = samples.Cases.Take(3).ToList();
             var id = $"{model}-{version}-host";
-            var (status, body) = await InvokeAsync(client, Message(id, model, rows.Select(r => (object)r.Instance)), Guid.NewGuid().ToString(), 1);
+            var (status, body) = await InvokeAsync(client, Message(id, model, rows.Select(r => (object)r.Instance), version: version), Guid.NewGuid().ToString(), 1);
 
             Assert.Equal(HttpStatusCode.OK, status);
             var result = JsonDocument.Parse(body.GetProperty("Outputs").GetProperty("result").GetString()!).RootElement;
