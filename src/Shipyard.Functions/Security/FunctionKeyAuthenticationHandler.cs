@@ -90,6 +90,19 @@ public sealed class FunctionKeyAuthenticationHandler : AuthenticationHandler<Aut
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        // The policy evaluator forbids whenever authentication "succeeded", which includes an allowed anonymous caller;
+        // a caller that sent no key must be told to send one (401 challenge), not that its key lacks rights (403).
+        if (Context.User.Identity?.IsAuthenticated != true)
+        {
+            return HandleChallengeAsync(properties);
+        }
+
+        return base.HandleForbiddenAsync(properties);
+    }
+
     /// <summary>The function keys, with comma- or semicolon-separated entries split.</summary>
     internal static IEnumerable<string> FunctionKeyList(AuthOptions options) => options.FunctionKeys.SelectMany(FunctionKeyList);
 

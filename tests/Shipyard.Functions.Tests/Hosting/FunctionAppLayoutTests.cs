@@ -169,8 +169,11 @@ public sealed class FunctionAppLayoutTests : IClassFixture<FunctionAppLayoutTest
             }))));
             foreach (var method in methods)
             {
-                // POST /{FunctionName} endpoints are how the host invokes functions; they are not caller routes.
-                if (pattern.PathSegments.Count == 1 && HttpTriggerInvocationMiddleware.HttpFunctions.ContainsKey(path.TrimStart('/')))
+                // POST /{FunctionName} endpoints are how the host invokes functions (HTTP ones wrapped, and the non-HTTP
+                // triggers such as BatchScore or DriftCheck mapped with MapInvocation); they are not caller routes.
+                var name = path.TrimStart('/');
+                if (pattern.PathSegments.Count == 1 &&
+                    (HttpTriggerInvocationMiddleware.HttpFunctions.ContainsKey(name) || Directory.Exists(Path.Combine(FunctionsSource, name))))
                 {
                     continue;
                 }
