@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shipyard.Functions.Apis.Contracts;
+using Shipyard.Functions.Errors;
 using Shipyard.Models;
 
 namespace Shipyard.Functions.Apis;
@@ -18,18 +19,30 @@ public static class HealthApi
         return app;
     }
 
-    /// <summary>200 with every model's version states once the registry has loaded; 503 (Retry-After) before.</summary>
-    public static Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>> GetHealth(ModelRegistry registry, HttpResponse response)
+    /// <summary>200 with every model's version states once the registry's initial load is done; before that 503
+    /// problem+json (Retry-After) naming the models still loading. A version that failed to load does not hold back
+    /// readiness: it shows as <c>failed</c> in the 200 answer.</summary>
+    public static Results<Ok<HealthResponse>, ProblemHttpResult> GetHealth(ModelRegistry registry, HttpResponse response)
     {
         if (!registry.IsReady)
         {
-            response.Headers.RetryAfter = "1";
-            return TypedResults.Json(new HealthResponse("loading", []), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return NotReady(registry, response);
         }
 
         var models = registry.List()
             .Select(m => new HealthModel(m.Name, m.Routing.Production, m.Versions.ToDictionary(v => v.Version, v => v.State)))
             .ToArray();
         return TypedResults.Ok(new HealthResponse("ready", models));
+    }
+
+    /// <summary>The 503 answer while the registry loads: problem+json naming the models still loading, Retry-After 1.</summary>
+    internal static ProblemHttpResult NotReady(ModelRegistry registry, HttpResponse response)
+    {
+        response.Headers.RetryAfter = "1";
+        var loading = registry.LoadingModels();
+        var detail = loading.Count == 0
+            ? "The model registry is still scanning for models."
+            : $"Models still loading: {string.Join(", ", loading)}.";
+        return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Loading", detail, loading.Select(m => $"{m}: loading").ToArray());
     }
 }

@@ -40,9 +40,11 @@ public static class KServeApi
     /// <summary><c>{"live":true}</c> while the process answers.</summary>
     public static Ok<KServeLiveResponse> Live() => TypedResults.Ok(new KServeLiveResponse(true));
 
-    /// <summary>200 <c>{"ready":true}</c> once the registry has loaded, else 503 <c>{"ready":false}</c>.</summary>
-    public static JsonHttpResult<KServeReadyResponse> ServerReady(ModelRegistry registry) =>
-        TypedResults.Json(new KServeReadyResponse(null, registry.IsReady), statusCode: registry.IsReady ? 200 : 503);
+    /// <summary>200 <c>{"ready":true}</c> once the registry's initial load is done, else 503 problem+json naming the models still loading (as <c>/api/health</c>).</summary>
+    public static Results<JsonHttpResult<KServeReadyResponse>, ProblemHttpResult> ServerReady(ModelRegistry registry, HttpResponse response) =>
+        registry.IsReady
+            ? TypedResults.Json(new KServeReadyResponse(null, true), statusCode: 200)
+            : HealthApi.NotReady(registry, response);
 
     /// <summary>Server name, version and extensions.</summary>
     public static Ok<KServeServerMetadata> ServerMetadata() => TypedResults.Ok(new KServeServerMetadata("shipyard", ServerVersion, []));

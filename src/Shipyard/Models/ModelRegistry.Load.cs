@@ -21,6 +21,15 @@ public sealed partial class ModelRegistry
         var previous = _models;
         var next = new Dictionary<string, ModelState>(StringComparer.Ordinal);
         var retired = new List<LoadedVersion>();
+
+        // Initial load: publish every version found as Loading first, then each model as soon as its versions are
+        // loaded, so the server can answer (503 for what is still loading) while the rest loads in the background.
+        var progress = _ready ? null : Placeholders(packages.Values);
+        if (progress is not null)
+        {
+            _models = new Dictionary<string, ModelState>(progress, StringComparer.Ordinal);
+        }
+
         foreach (var group in packages.Values.GroupBy(p => p.Name, StringComparer.Ordinal))
         {
             previous.TryGetValue(group.Key, out var old);
@@ -45,6 +54,11 @@ public sealed partial class ModelRegistry
 
             var (routing, etag) = await ResolveRoutingAsync(group.Key, routings.GetValueOrDefault(group.Key), old, versions, cancellationToken).ConfigureAwait(false);
             next[group.Key] = new ModelState { Name = group.Key, Versions = versions, Routing = routing, RoutingETag = etag };
+            if (progress is not null)
+            {
+                progress[group.Key] = next[group.Key];
+                _models = new Dictionary<string, ModelState>(progress, StringComparer.Ordinal);
+            }
         }
 
         foreach (var old in previous.Values)
@@ -63,6 +77,24 @@ public sealed partial class ModelRegistry
 
         _models = next;
         return retired;
+    }
+
+    /// <summary>Every candidate as a <see cref="ModelVersionState.Loading"/> slot; the routing names the highest version
+    /// as production until the real routing is read with the loaded versions.</summary>
+    private static Dictionary<string, ModelState> Placeholders(IEnumerable<PackageCandidate> candidates)
+    {
+        var result = new Dictionary<string, ModelState>(StringComparer.Ordinal);
+        foreach (var group in candidates.GroupBy(p => p.Name, StringComparer.Ordinal))
+        {
+            var versions = group.ToDictionary(
+                c => c.Version,
+                c => new VersionSlot { Version = c.Version, Source = c.Source, Fingerprint = "", State = ModelVersionState.Loading },
+                StringComparer.Ordinal);
+            var highest = versions.Keys.OrderByDescending(v => long.Parse(v, CultureInfo.InvariantCulture)).First();
+            result[group.Key] = new ModelState { Name = group.Key, Versions = versions, Routing = new ModelRouting { Production = highest } };
+        }
+
+        return result;
     }
 
     private void ScanBundled(Dictionary<(string, string), PackageCandidate> packages, Dictionary<string, RoutingCandidate> routings)

@@ -51,8 +51,18 @@ public sealed partial class ModelRegistry : IAsyncDisposable
     /// <summary>The bundled models folder in use (null when none was configured or found).</summary>
     public string? BundledPath { get; }
 
-    /// <summary>True once the initial load finished (whether or not every version loaded).</summary>
+    /// <summary>True once the initial load finished (whether or not every version loaded: a version that failed is
+    /// <see cref="ModelVersionState.Failed"/> and does not hold back readiness of the others).</summary>
     public bool IsReady => _ready;
+
+    /// <summary>Names of the models with a version still <see cref="ModelVersionState.Loading"/> during the initial load
+    /// (empty once <see cref="IsReady"/>). Before the first scan of the folders has finished nothing is known yet, so the
+    /// list is empty while <see cref="IsReady"/> is still false.</summary>
+    public IReadOnlyList<string> LoadingModels() =>
+        _ready
+            ? []
+            : _models.Values.Where(m => m.Versions.Values.Any(v => v.State == ModelVersionState.Loading))
+                .Select(m => m.Name).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Loads every model found. Versions that fail are recorded as <see cref="ModelVersionState.Failed"/>; this method
     /// only throws for cancellation (or when the store itself is unreachable). Afterwards <see cref="IsReady"/> is true.</summary>
@@ -154,7 +164,13 @@ public sealed partial class ModelRegistry : IAsyncDisposable
     private ModelState GetModel(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _models.TryGetValue(name, out var model) ? model : throw new ModelNotFoundException(name);
+        if (_models.TryGetValue(name, out var model))
+        {
+            return model;
+        }
+
+        // During the initial load an unknown name may simply not have been scanned yet: 503 (retry), not 404.
+        throw _ready ? new ModelNotFoundException(name) : new ModelNotReadyException(name, null, "the registry is still loading models");
     }
 
     private static string? ResolveModelsPath(string? configured)

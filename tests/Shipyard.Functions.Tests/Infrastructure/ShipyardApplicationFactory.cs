@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Shipyard.Models;
 using Shipyard.Testing;
 
 namespace Shipyard.Functions.Tests.Infrastructure;
@@ -110,6 +112,32 @@ public sealed class ShipyardApplicationFactory : WebApplicationFactory<Program>
 
             await Task.Delay(50).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>When true (default) the host is handed to tests only once the registry's background initial load is
+    /// done, as if loading were synchronous; readiness tests set false to observe the 503 while loading.</summary>
+    public bool WaitForModels { get; set; } = true;
+
+    /// <inheritdoc />
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        if (WaitForModels)
+        {
+            var registry = host.Services.GetRequiredService<ModelRegistry>();
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!registry.IsReady)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("The registry did not finish its initial load within 2 minutes.");
+                }
+
+                Thread.Sleep(20);
+            }
+        }
+
+        return host;
     }
 
     /// <inheritdoc />

@@ -27,6 +27,42 @@ public class ModelRegistryTests
     }
 
     [Fact]
+    public async Task StartAsync_WhileAVersionLoads_PublishesItAsLoadingAndNotReady()
+    {
+        await using var world = await TestWorld.StartAsync(["breast-cancer", "diabetes"], start: false);
+        // model.onnx as a named pipe: reading it blocks until the test writes the bytes, holding diabetes in Loading.
+        var onnx = Path.Combine(world.ModelsPath, "diabetes", "1", "model.onnx");
+        var bytes = File.ReadAllBytes(onnx);
+        File.Delete(onnx);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", onnx))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var start = world.Registry.StartAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (world.Registry.LoadingModels() is not ["diabetes"] && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.False(world.Registry.IsReady);
+        Assert.Equal(["diabetes"], world.Registry.LoadingModels());
+        Assert.Equal(ModelVersionState.Loading, Assert.Single(world.Registry.Find("diabetes")!.Versions).State);
+        var ex = Assert.Throws<ModelNotReadyException>(() => world.Registry.Acquire("diabetes", "1"));
+        Assert.Equal("Version '1' of model 'diabetes' is not ready: it is still loading", ex.Message);
+
+        await File.WriteAllBytesAsync(onnx, bytes);
+        await start;
+
+        Assert.True(world.Registry.IsReady);
+        Assert.Empty(world.Registry.LoadingModels());
+        using var lease = world.Registry.Acquire("diabetes", "1");
+        Assert.Equal("1", lease.Version);
+    }
+
+    [Fact]
     public async Task StartAsync_Sha256Mismatch_FailsThatVersionOnly()
     {
         await using var world = await TestWorld.StartAsync(["breast-cancer"], start: false);
@@ -37,6 +73,7 @@ public class ModelRegistryTests
 
         await world.Registry.StartAsync();
 
+        Assert.True(world.Registry.IsReady); // a failed version does not hold back readiness
         var v2 = world.Registry.Find("breast-cancer")!.Versions.Single(v => v.Version == "2");
         Assert.Equal(ModelVersionState.Failed, v2.State);
         Assert.StartsWith("sha256 mismatch: model.json says e448476d", v2.Error, StringComparison.Ordinal);
