@@ -5,12 +5,16 @@
 #   1. saturation: wrk, closed loop, $CONNECTIONS connections, $DURATION s -> requests/s
 #   2. half of that server's saturation rate: tests/peers/load (open loop, fixed rate) -> p50/p99 from scheduled send
 #   3. Shipyard again with micro-batching on (Shipyard__MicroBatching__Enabled=true)
-# usage: tests/peers/http-bench.sh   (env: DURATION=15 CONNECTIONS=64 THREADS=2)
+# usage: tests/peers/http-bench.sh   (env: DURATION=15 CONNECTIONS=64 THREADS=2 OUT=/tmp/shipyard-http-bench-bin
+#        VARIANTS="node shipyard-off shipyard-on" NO_BUILD=1 to reuse the binaries in $OUT)
+# Release binaries go to $OUT (not src/*/bin) so the run does not clash with other builds in the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
+OUT=${OUT:-/tmp/shipyard-http-bench-bin}
+VARIANTS=${VARIANTS:-node shipyard-off shipyard-on}
 WORK=$(mktemp -d /tmp/shipyard-http-bench.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
@@ -27,10 +31,12 @@ row = next(csv.DictReader(open("models/breast-cancer/1/samples.csv")))
 json.dump({"instances": [{k: float(v) for k, v in row.items() if not k.startswith("expected_")}]}, open(sys.argv[1], "w"))
 PY
 
-dotnet build -c Release src/Shipyard.Functions -v q -nologo >/dev/null
-dotnet build -c Release tests/peers/load -v q -nologo >/dev/null
-APP=src/Shipyard.Functions/bin/Release/net10.0/Shipyard.Functions
-LOAD="dotnet tests/peers/load/bin/Release/net10.0/LoadClient.dll"
+if [ -z "${NO_BUILD:-}" ]; then
+  dotnet build -c Release src/Shipyard.Functions -o "$OUT/app" -v q -nologo >/dev/null
+  dotnet build -c Release tests/peers/load -o "$OUT/load" -v q -nologo >/dev/null
+fi
+APP=$OUT/app/Shipyard.Functions
+LOAD="dotnet $OUT/load/LoadClient.dll"
 
 start_shipyard() { # $1 = micro-batching true|false
   local port; port=$(free_port)
@@ -48,34 +54,41 @@ start_node() {
   URL="http://127.0.0.1:$port/api/models/breast-cancer/predict"
   wait_http "$URL"
 }
-saturate() { # prints requests/s; warm up first
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; } # user + system clock ticks of the server process
+saturate() { # prints "requests/s server-CPU-ms-per-request"; warm up first
   wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s tests/peers/load/post.lua "$URL" >/dev/null
+  local before after; before=$(cpu_ticks)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s tests/peers/load/post.lua "$URL" >"$WORK/wrk.txt"
-  grep -q '^non2xx 0$' "$WORK/wrk.txt" || { echo "errors under saturation:" >&2; cat "$WORK/wrk.txt" >&2; }
-  awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt"
+  after=$(cpu_ticks)
+  grep -q '^non2xx 0$' "$WORK/wrk.txt" && grep -q '^socket_errors 0$' "$WORK/wrk.txt" || { echo "errors under saturation:" >&2; cat "$WORK/wrk.txt" >&2; }
+  # CPU time per request does not depend on how much of the shared machine the server got, unlike requests/s.
+  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ {n=$1} /Requests\/sec/ {r=$2} END {printf "%s %.3f\n", r, t*1000/hz/n}' "$WORK/wrk.txt"
 }
 half_load() { # $1 = rate
   $LOAD --url "$URL" --body "$BODY" --rate "$1" --duration "$DURATION" --connections "$CONNECTIONS" --warmup 3
 }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
-row() { # name, saturation rps, half-load json
-  printf '| %s | %.0f | %.0f | %s | %s | %s | %s |\n' "$1" "$2" "$(field "$3" AchievedRate)" "$(field "$3" P50Ms)" "$(field "$3" P99Ms)" "$(field "$3" MaxMs)" "$(field "$3" Errors)"
+row() { # name, saturation rps, server CPU ms/request, half-load json
+  printf '| %s | %.0f | %s | %.0f | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$(field "$4" AchievedRate)" "$(field "$4" P50Ms)" "$(field "$4" P99Ms)" "$(field "$4" MaxMs)" "$(field "$4" Errors)"
 }
 
-echo "| server | saturation req/s (wrk -c$CONNECTIONS) | half-load req/s | p50 ms | p99 ms | max ms | errors |"
-echo "|---|---|---|---|---|---|---|"
-for variant in node shipyard-off shipyard-on; do
+echo "| server | saturation req/s (wrk -c$CONNECTIONS) | server CPU ms/req | half-load req/s | p50 ms | p99 ms | max ms | errors |"
+echo "|---|---|---|---|---|---|---|---|"
+LOADS=()
+for variant in $VARIANTS; do
   case $variant in
     node) start_node; name="Node.js peer (onnxruntime-node)";;
     shipyard-off) start_shipyard false; name="Shipyard, micro-batching off";;
     shipyard-on) start_shipyard true; name="Shipyard, micro-batching on";;
   esac
-  rps=$(saturate)
+  LOADS+=("$variant $(date -u +%TZ) load average $(cut -d' ' -f1-3 /proc/loadavg)")
+  read -r rps cpu < <(saturate)
   half=$(python3 -c "print(round($rps/2))")
   result=$(half_load "$half")
-  row "$name" "$rps" "$result"
+  row "$name" "$rps" "$cpu" "$result"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 done
 echo
+printf 'at start of each variant: %s\n' "${LOADS[@]}"
 echo "$(date -u +%FT%TZ) $(nproc) cores; $(uname -r); loopback; breast-cancer v1, 1 instance/request; DURATION=${DURATION}s"

@@ -78,7 +78,9 @@ def main():
         command = ["dotnet", "publish", os.path.join(ROOT, "src", "Shipyard.Functions"), "-c", "Release", "-r", "linux-x64",
                    "--self-contained", "-p:PublishReadyToRun=true", "-o", args.publish_dir, "-nologo", "-v", "q"]
         print(" ".join(command), file=sys.stderr)
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        published = subprocess.run(command, capture_output=True, text=True)
+        if published.returncode != 0:  # MSBuild writes its errors to stdout: show them instead of a bare exit status
+            sys.exit(f"publish failed ({published.returncode}):\n{published.stdout}{published.stderr}")
     exe = os.path.join(args.publish_dir, "Shipyard.Functions")
     payload = body()
     one_run(exe, payload)  # page cache warm-up, not counted

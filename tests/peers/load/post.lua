@@ -1,13 +1,12 @@
 -- wrk script: POST the JSON file named by the BODY environment variable to the URL given to wrk.
+-- No response() callback on purpose: defining one makes wrk hand every response to Lua, which costs wrk CPU that
+-- the servers under test need on a 2-core box. wrk counts status >= 400 itself (summary.errors.status).
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = assert(io.open(os.getenv("BODY"), "rb")):read("*a")
 
--- Count non-2xx answers so a benchmark of errors cannot pass for throughput.
-local bad = 0
-response = function(status, headers, body)
-  if status < 200 or status > 299 then bad = bad + 1 end
-end
+-- Print the error count so a benchmark of errors cannot pass for throughput (http-bench.sh checks it is 0).
 done = function(summary, latency, requests)
-  io.write(string.format("non2xx %d\n", summary.errors.status))
+  local e = summary.errors
+  io.write(string.format("non2xx %d\nsocket_errors %d\n", e.status, e.connect + e.read + e.write + e.timeout))
 end
