@@ -139,6 +139,8 @@ var appSettings = {
   DRIFT_SCHEDULE: driftSchedule
   DRIFT_WINDOW: driftWindow
   DRIFT_WEBHOOK_URL: driftWebhookUrl
+  DRIFT_RETRAIN_ON: 'dataset'
+  DRIFT_MIN_ROWS: '50'
   BATCH_MAX_ERROR_RATE: batchMaxErrorRate
   BATCH_CHUNK_ROWS: batchChunkRows
   STREAM_MAX_DEQUEUE: streamMaxDequeue

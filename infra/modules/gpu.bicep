@@ -225,6 +225,14 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
               value: driftWebhookUrl
             }
             {
+              name: 'DRIFT_RETRAIN_ON'
+              value: 'dataset'
+            }
+            {
+              name: 'DRIFT_MIN_ROWS'
+              value: '50'
+            }
+            {
               name: 'BATCH_MAX_ERROR_RATE'
               value: batchMaxErrorRate
             }
