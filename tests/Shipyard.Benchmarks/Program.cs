@@ -14,4 +14,11 @@ if (args is ["--onnx-latency"])
     return;
 }
 
+// `--batch-throughput FILE.csv [MODEL] [REPEAT]`: raw ORT vs the batch pipeline vs CSV parsing, see docs/benchmarks.md "Batch".
+if (args is ["--batch-throughput", var batchCsv, ..])
+{
+    await Shipyard.Benchmarks.Batch.BatchThroughputProbe.RunAsync(batchCsv, args.Length > 2 ? args[2] : "diabetes", args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

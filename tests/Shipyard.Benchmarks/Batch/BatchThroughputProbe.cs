@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Shipyard.Batch;
+using Shipyard.Models;
+using Shipyard.Onnx;
+using Shipyard.Storage;
+
+namespace Shipyard.Benchmarks.Batch;
+
+/// <summary>
+/// Batch throughput in one process, one model session and one chunk size, so the figures are comparable:
+/// (1) raw ORT on pre-parsed float arrays, (2) the batch pipeline file → file (<see cref="BatchScorer"/>, what
+/// <c>shipyard score</c> runs minus the progress bar), (3) CSV parsing alone with Shipyard's <see cref="CsvReader"/> and
+/// with CsvHelper 34.0.0 on the same file (every field read and parsed as a double in both). Stopwatch, best of
+/// <c>--repeat</c> runs (a shared machine deschedules us; the best run is the least disturbed). Run with
+/// <c>dotnet run -c Release --project tests/Shipyard.Benchmarks -- --batch-throughput FILE.csv [MODEL] [REPEAT]</c>
+/// from the repository root (models are loaded from ./models).
+/// </summary>
+internal static class BatchThroughputProbe
+{
+    private const int ChunkRows = 1024;
+
+    public static async Task RunAsync(string csvPath, string modelName, int repeat)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), $"shipyard-batch-probe-{Guid.NewGuid():N}");
+        await using var registry = new ModelRegistry(new FileBlobStore(scratch),
+            Options.Create(new ShipyardOptions { ModelsPath = Path.GetFullPath("models"), DataPath = scratch, RegistryPollInterval = TimeSpan.Zero }));
+        try
+        {
+            await registry.StartAsync().ConfigureAwait(false);
+            var info = registry.Find(modelName) ?? throw new ArgumentException($"no model '{modelName}' under ./models");
+            using var lease = registry.Acquire(modelName, info.Routing.Production ?? throw new ArgumentException("no production version"));
+            var manifest = lease.Manifest;
+            var (features, rows) = PreParse(csvPath, manifest);
+            var size = new FileInfo(csvPath).Length;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"model {manifest.Name} v{manifest.Version}, {rows:N0} rows x {manifest.Features.Count} features, {size / 1e6:F1} MB, chunk {ChunkRows}, best of {repeat}"));
+
+            var raw = Best(repeat, () => RawOrt(lease, features, rows));
+            Report("raw ORT (pre-parsed float[])", rows, raw, raw);
+
+            var pipeline = Best(repeat, () => Pipeline(lease, csvPath));
+            Report("pipeline file->file", rows, pipeline, raw);
+
+            var shipyardParse = Best(repeat, () => ParseWithShipyard(csvPath));
+            Report("parse: Shipyard CsvReader", rows, shipyardParse, null);
+            var csvHelperParse = Best(repeat, () => ParseWithCsvHelper(csvPath));
+            Report("parse: CsvHelper 34.0.0", rows, csvHelperParse, null);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    private static void Report(string what, long rows, TimeSpan elapsed, TimeSpan? baseline)
+    {
+        var rate = rows / elapsed.TotalSeconds;
+        var share = baseline is { } b ? string.Create(CultureInfo.InvariantCulture, $"  ({b.TotalSeconds / elapsed.TotalSeconds * 100:F0}% of raw)") : "";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what,-32} {elapsed.TotalSeconds,8:F3} s  {rate,12:N0} rows/s{share}"));
+    }
+
+    private static TimeSpan Best(int repeat, Func<TimeSpan> run)
+    {
+        var best = TimeSpan.MaxValue;
+        for (var i = 0; i < repeat; i++)
+        {
+            var elapsed = run();
+            best = elapsed < best ? elapsed : best;
+        }
+
+        return best;
+    }
+
+    /// <summary>All rows as one row-major float array in the manifest's feature order (untimed).</summary>
+    private static (float[] Features, int Rows) PreParse(string path, ModelManifest manifest)
+    {
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',');
+        var columns = manifest.Features.Select(f => Array.IndexOf(header, f.Name)).ToArray();
+        var width = columns.Length;
+        var data = new float[(lines.Length - 1) * width];
+        for (var r = 1; r < lines.Length; r++)
+        {
+            var cells = lines[r].Split(',');
+            for (var f = 0; f < width; f++)
+            {
+                data[((r - 1) * width) + f] = float.Parse(cells[columns[f]], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (data, lines.Length - 1);
+    }
+
+    private static TimeSpan RawOrt(ModelLease lease, float[] features, int rows)
+    {
+        var manifest = lease.Manifest;
+        var input = manifest.Onnx.Inputs[0].Name;
+        var outputs = manifest.IsClassifier
+            ? new[] { manifest.Onnx.Outputs.Label!, manifest.Onnx.Outputs.Probabilities! }
+            : new[] { manifest.Onnx.Outputs.Value! };
+        var width = manifest.Features.Count;
+        var sink = 0.0;
+        var clock = Stopwatch.StartNew();
+        for (var start = 0; start < rows; start += ChunkRows)
+        {
+            var n = Math.Min(ChunkRows, rows - start);
+            using var tensor = OrtValue.CreateTensor(features.AsMemory(start * width, n * width), [n, width]);
+            using var results = lease.Session.Run([new NamedOrtValue(input, tensor)], outputs);
+            sink += results[0].ElementType == TensorElementType.Float ? results[0].GetTensorData<float>()[0] : 0;
+        }
+
+        var elapsed = clock.Elapsed;
+        GC.KeepAlive(sink);
+        return elapsed;
+    }
+
+    private static TimeSpan Pipeline(ModelLease lease, string csvPath)
+    {
+        var output = csvPath + ".probe.scored.csv";
+        var scorer = new BatchScorer(new BatchOptions { ChunkRows = ChunkRows });
+        var clock = Stopwatch.StartNew();
+        BatchReport report;
+        using (var source = new FileStream(csvPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        using (var scored = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+        {
+            report = scorer.ScoreAsync(lease, new BatchInputInfo(csvPath, null, source.Length), source, scored, Stream.Null).GetAwaiter().GetResult();
+        }
+
+        var elapsed = clock.Elapsed;
+        File.Delete(output);
+        if (report.Status != BatchStatus.Succeeded)
+        {
+            throw new InvalidOperationException($"pipeline {report.Status}: {report.Reason}");
+        }
+
+        return elapsed;
+    }
+
+    private static TimeSpan ParseWithShipyard(string path)
+    {
+        var clock = Stopwatch.StartNew();
+        var sum = 0.0;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        using (var reader = new CsvReader(stream))
+        {
+            reader.ReadAsync().AsTask().GetAwaiter().GetResult(); // header
+            while (reader.ReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    sum += double.Parse(reader.GetField(i), NumberStyles.Float, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        GC.KeepAlive(sum);
+        return clock.Elapsed;
+    }
+
+    private static TimeSpan ParseWithCsvHelper(string path)
+    {
+        // CsvHelper 34's reader (UTF-8 spans over the stream); the header is consumed by HasHeader, or skipped here.
+        var clock = Stopwatch.StartNew();
+        var sum = 0.0;
+        var options = global::CsvHelper.CsvReaderOptions.Default;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        using (var reader = global::CsvHelper.CsvReader.Create(stream, options, false))
+        {
+            var skip = !options.HasHeader;
+            while (reader.Read())
+            {
+                if (skip)
+                {
+                    skip = false;
+                    continue;
+                }
+
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    sum += double.Parse(reader.GetSpan(i), NumberStyles.Float, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        GC.KeepAlive(sum);
+        return clock.Elapsed;
+    }
+}
