@@ -27,17 +27,14 @@ public class CancellationTests
         full.Stop();
 
         using var cts = new CancellationTokenSource();
-        var watch = Stopwatch.StartNew();
         var run = Task.Run(() => session.Run([new NamedOrtValue("x", input)], cts.Token));
         await Task.Delay(TimeSpan.FromTicks(full.Elapsed.Ticks / 10));
         await cts.CancelAsync();
 
         var error = await Assert.ThrowsAsync<OperationCanceledException>(() => run);
-        watch.Stop();
         Assert.Equal(cts.Token, error.CancellationToken);
         var ortError = Assert.IsType<OnnxRuntimeException>(error.InnerException);
         Assert.Contains("terminate", ortError.Message, StringComparison.OrdinalIgnoreCase);
-        Assert.True(watch.Elapsed < full.Elapsed, $"cancelled run took {watch.Elapsed}, a full run {full.Elapsed}");
 
         // The session stays usable: the terminate flag belonged to that run only.
         using var again = session.Run([new NamedOrtValue("x", input)], CancellationToken.None);

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Shipyard.Testing;
 
 /// <summary>
-/// Validates JSON (or YAML) documents against the JSON Schema files in <see cref="RepoPaths.Shared"/>/schemas
+/// Validates JSON (or YAML) documents against the JSON Schema files in <see cref="SchemasFolder"/> (copies of ../shared/schemas)
 /// with ajv from the repository's node_modules (JsonSchema.Net is not restorable here, see DESIGN.md §1).
 /// </summary>
 /// <remarks>
@@ -17,7 +17,8 @@ public static class JsonSchemaValidator
     private static readonly string ScriptPath = Path.Combine(AppContext.BaseDirectory, "Internals", "validate-json.js");
 
     /// <summary>The folder holding the shared schema files.</summary>
-    public static string SchemasFolder => Path.Combine(RepoPaths.Shared, "schemas");
+    // The repository's byte-exact copies of ../shared/schemas (see SOURCES.md there): CI runs on a fresh clone without ../shared.
+    public static string SchemasFolder => Path.Combine(RepoPaths.Root, "tests", "Shipyard.Functions.Tests", "Deployment", "Schemas");
 
     /// <summary>Validates <paramref name="json"/> against <paramref name="schemaPath"/>.</summary>
     /// <param name="schemaPath">A schema file; a bare file name is looked up in <see cref="SchemasFolder"/>.</param>
