@@ -99,25 +99,10 @@ internal static class DriftCommands
         return versions.Count > 0 ? versions : throw new InvalidDataException($"{routingPath} names no production or canary version; pass --version.");
     }
 
-    /// <summary>Parses 24h, 90m, 7d, 30s or a TimeSpan (01:00:00).</summary>
-    internal static TimeSpan ParseWindow(string text)
-    {
-        var value = text.Trim();
-        if (value.Length > 1 && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0)
-        {
-            switch (char.ToLowerInvariant(value[^1]))
-            {
-                case 'd': return TimeSpan.FromDays(amount);
-                case 'h': return TimeSpan.FromHours(amount);
-                case 'm': return TimeSpan.FromMinutes(amount);
-                case 's': return TimeSpan.FromSeconds(amount);
-            }
-        }
-
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
-            ? span
-            : throw new ArgumentException($"--window '{text}' is not a duration; use e.g. 24h, 90m, 7d or 01:00:00.");
-    }
+    /// <summary>Parses 24h, 90m, 7d, 30s or a TimeSpan (01:00:00), as DRIFT_WINDOW is parsed.</summary>
+    internal static TimeSpan ParseWindow(string text) => DriftWindow.TryParse(text, out var window)
+        ? window
+        : throw new ArgumentException($"--window '{text}' is not a duration; use e.g. 24h, 90m, 7d or 01:00:00.");
 
     private static Command CreateCompare()
     {

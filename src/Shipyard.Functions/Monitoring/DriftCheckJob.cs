@@ -24,7 +24,6 @@ public sealed partial class DriftCheckJob(
     DriftMonitor monitor,
     IBlobStore store,
     IShipyardTelemetry telemetry,
-    DriftCheckOptions options,
     ILogger<DriftCheckJob> logger) : IDisposable
 {
     /// <summary>Event sent for every report.</summary>
@@ -114,8 +113,7 @@ public sealed partial class DriftCheckJob(
 
         var result = await monitor.CheckAsync(baseline, cancellationToken: cancellationToken).ConfigureAwait(false);
         var report = result.Report;
-        var alerted = report.Status == DriftStatus.Drift
-            || (options.RetrainOnAnyFeatureDrift && report.Status != DriftStatus.InsufficientData && report.TopDriftedFeatures.Count > 0);
+        var alerted = result.Alerted;
         EmitTelemetry(report, result, alerted);
         return new DriftCheckOutcome(model.Name, version, report.Status, result.JsonBlobName, alerted, result.RetrainRequested, report.TopDriftedFeatures);
     }

@@ -61,8 +61,9 @@ public sealed partial class DriftMonitor
         await _store.UploadAsync(_options.ReportContainer, jsonName, DriftReportJson.ToUtf8Bytes(report), new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
 
         EmitTelemetry(report, jsonName);
-        var retrain = report.Status == DriftStatus.Drift
+        var alerted = report.Status == DriftStatus.Drift
             || (_options.RetrainOnAnyFeatureDrift && report.Status != DriftStatus.InsufficientData && report.TopDriftedFeatures.Count > 0);
+        var retrain = alerted;
         if (retrain)
         {
             try
@@ -88,7 +89,7 @@ public sealed partial class DriftMonitor
             }
         }
 
-        return new DriftCheckResult(report, jsonName, htmlName, retrain);
+        return new DriftCheckResult(report, jsonName, htmlName, alerted, retrain);
     }
 
     private void EmitTelemetry(DriftReport report, string jsonName)
