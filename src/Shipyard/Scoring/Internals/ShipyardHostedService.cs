@@ -19,6 +19,7 @@ internal sealed class ShipyardHostedService(ModelRegistry registry, PredictionLo
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
     private Task? _background;
+    private int _disposed;
 
     /// <summary>The background initial load (and then the poll loop); completes when the host stops.</summary>
     internal Task Background => _background ?? Task.CompletedTask;
@@ -31,7 +32,16 @@ internal sealed class ShipyardHostedService(ModelRegistry registry, PredictionLo
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A torn-down host (e.g. WebApplicationFactory disposal) may dispose this service before stopping it;
+            // Dispose already cancelled the background loop, and the log still needs its flush below.
+        }
+
         if (_background is not null)
         {
             await _background.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -40,7 +50,14 @@ internal sealed class ShipyardHostedService(ModelRegistry registry, PredictionLo
         await log.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
+    }
 
     private async Task RunAsync()
     {
