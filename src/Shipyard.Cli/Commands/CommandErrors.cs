@@ -11,6 +11,9 @@ internal static class CommandErrors
     /// <summary>Exit code for input the user must fix.</summary>
     public const int BadInput = 1;
 
+    /// <summary>Exit code for a conditional write that lost a race (someone else changed the same thing): run it again.</summary>
+    public const int Conflict = 2;
+
     public static async Task<int> RunAsync(ParseResult parseResult, Func<TextWriter, Task<int>> body)
     {
         var output = parseResult.InvocationConfiguration.Output;

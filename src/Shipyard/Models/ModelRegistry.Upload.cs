@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using Shipyard.Models.Internals;
-using Shipyard.Onnx;
 using Shipyard.Storage;
 
 namespace Shipyard.Models;
@@ -10,7 +8,7 @@ namespace Shipyard.Models;
 // Uploading a package: everything is checked in memory before the first byte is written to the store.
 public sealed partial class ModelRegistry
 {
-    private static readonly string[] PackageFiles = ["model.json", "model.onnx", "baseline.json", "samples.csv"];
+    private static readonly string[] PackageFiles = [.. ModelPackage.FileNames];
 
     /// <summary>Validates a zip package and stores it as <c>models/{name}/{version}/</c>, then loads it. The zip holds
     /// <c>model.json</c> and <c>model.onnx</c> (required) and <c>baseline.json</c>, <c>samples.csv</c> (optional), at its
@@ -181,57 +179,9 @@ public sealed partial class ModelRegistry
         }
     }
 
-    private static ModelManifest ValidatePackage(string name, string version, Dictionary<string, byte[]> files)
-    {
-        ModelManifest manifest;
-        try
-        {
-            manifest = ModelManifest.Parse(files["model.json"]);
-        }
-        catch (ManifestException ex)
-        {
-            throw new PackageInvalidException(ex.Errors.Select(e => "model.json " + e).ToArray());
-        }
-
-        var errors = new List<string>();
-        if (manifest.Name != name)
-        {
-            errors.Add($"model.json name: '{manifest.Name}' does not match the model in the URL, '{name}'");
-        }
-
-        if (manifest.Version != version)
-        {
-            errors.Add($"model.json version: '{manifest.Version}' does not match the version in the URL, '{version}'");
-        }
-
-        var sha = Convert.ToHexStringLower(SHA256.HashData(files["model.onnx"]));
-        if (sha != manifest.Sha256)
-        {
-            errors.Add($"model.json sha256: {manifest.Sha256} does not match model.onnx, which hashes to {sha}");
-        }
-        else
-        {
-            try
-            {
-                using var session = InferenceSession.Create(files["model.onnx"], new OrtSessionOptions { IntraOpThreads = 1 });
-                if (GraphCheck.Describe(manifest, session) is { } mismatch)
-                {
-                    errors.Add(mismatch);
-                }
-            }
-            catch (OnnxRuntimeException ex)
-            {
-                errors.Add("model.onnx: ONNX Runtime cannot load it: " + ex.Message);
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new PackageInvalidException(errors);
-        }
-
-        return manifest;
-    }
+    // Shared with `shipyard models push`: one set of package checks whichever way a package reaches the store.
+    private static ModelManifest ValidatePackage(string name, string version, Dictionary<string, byte[]> files) =>
+        ModelPackage.Validate(name, version, files, "the URL").Manifest;
 
     private static string CommonFolder(List<ZipArchiveEntry> entries)
     {
@@ -245,12 +195,7 @@ public sealed partial class ModelRegistry
         return entries.All(e => e.FullName.StartsWith(folder, StringComparison.Ordinal)) ? folder : "";
     }
 
-    private static string ContentTypeOf(string file) => file switch
-    {
-        "model.onnx" => "application/octet-stream",
-        "samples.csv" => "text/csv",
-        _ => "application/json",
-    };
+    private static string ContentTypeOf(string file) => ModelPackage.ContentTypeOf(file);
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }
