@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Shipyard.Storage;
+using Shipyard.Testing;
+using Xunit;
+
+namespace Shipyard.Cli.Tests.Models;
+
+/// <summary>`shipyard models` on Azure Blob storage: a real Azurite, selected by <c>--connection-string</c> or, as on a
+/// server, by the <c>AzureWebJobsStorage</c> environment variable.</summary>
+public sealed class ModelsCommandsAzuriteTests(AzuriteFixture azurite) : ModelsCommandsTests, IClassFixture<AzuriteFixture>
+{
+    private readonly AzureBlobStore _store = new(StorageConnection.Parse(azurite.ConnectionString));
+
+    protected override string[] StoreArgs => ["--connection-string", azurite.ConnectionString];
+
+    protected override IBlobStore Store => _store;
+
+    [Fact]
+    public async Task List_AzureWebJobsStorageFromEnvironment_SelectsAzuriteAndNeverPrintsTheKey()
+    {
+        var name = TestPackages.UniqueName();
+        var push = await RunAsync(["models", "push", "--path", TestPackages.Copy(Packages, name, "1")]);
+        Assert.True(push.ExitCode == 0, push.Error);
+
+        // A separate process, configured only through the environment, as the server is.
+        var result = await RunProcessAsync(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString },
+            "models", "list", "--models-path", Bundled);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"store:   Azure Blob storage {azurite.BlobEndpoint} (shared key)", result.Output, StringComparison.Ordinal);
+        Assert.Contains(result.Output.Split('\n'), line => line.Contains(name, StringComparison.Ordinal) && line.Contains("ready", StringComparison.Ordinal));
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, result.Output + result.Error + push.Output + push.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_BadKeyInConnectionString_ErrorWithoutTheKey()
+    {
+        var badKey = Convert.ToBase64String(new byte[64]);
+        var connection = azurite.ConnectionString.Replace(AzuriteFixture.AccountKey, badKey, StringComparison.Ordinal);
+
+        var root = new System.CommandLine.RootCommand { Shipyard.Cli.Commands.ModelsCommands.Create() };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await root.Parse(["models", "list", "--connection-string", connection, "--models-path", Bundled])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("error: the store could not be used:", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(badKey, output.ToString() + error, StringComparison.Ordinal);
+    }
+
+    private static async Task<Drift.CliRunner.Result> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "exec", "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "Shipyard.Cli.runtimeconfig.json"), Path.Combine(AppContext.BaseDirectory, "Shipyard.Cli.dll") }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("Shipyard__DataPath");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Drift.CliRunner.Result(process.ExitCode, await stdout, await stderr);
+    }
+}
