@@ -1,39 +1,50 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using Shipyard.Batch.Internals;
 
 namespace Shipyard.Batch;
 
 /// <summary>
 /// A forward-only, streaming RFC 4180 reader over UTF-8 text (with or without a byte order mark): quoted fields,
-/// doubled quotes, commas and line breaks inside quotes, CRLF, LF or CR line endings. Buffers are pooled and
-/// bounded by <see cref="CsvReaderOptions.MaxRecordLength"/>, so memory stays flat whatever the input size.
+/// doubled quotes, commas and line breaks inside quotes, CRLF, LF or CR line endings. It scans the UTF-8 bytes
+/// themselves (no decoding to UTF-16 unless a caller asks for <see cref="GetField"/> or <see cref="RawRecord"/>);
+/// buffers are pooled and bounded by <see cref="CsvReaderOptions.MaxRecordLength"/>, so memory stays flat whatever
+/// the input size.
 /// </summary>
 /// <remarks>
 /// Decisions beyond RFC 4180: blank lines are skipped (they are not records); a quote inside an unquoted field is
 /// kept literally (as Excel and most readers do); text after a closing quote (<c>"ab"c</c>) makes that one record
 /// malformed (<see cref="RecordError"/>) and reading continues with the next line. Input that cannot be CSV at all
 /// (invalid UTF-8, NUL characters, an unterminated quote, an over-long record) throws <see cref="CsvFormatException"/>.
+/// Each record is checked to be valid UTF-8 as a whole when it is complete, so every span the reader hands out is
+/// valid UTF-8.
 /// </remarks>
 public sealed class CsvReader : IAsyncDisposable, IDisposable
 {
-    private static readonly SearchValues<char> UnquotedStops = SearchValues.Create(",\r\n\0");
-    private static readonly SearchValues<char> QuotedStops = SearchValues.Create("\"\0");
+    // The bytes that end an unquoted field, and the bytes that matter inside quotes. All are ASCII, and UTF-8 never
+    // uses byte values below 0x80 inside a multi-byte sequence, so a byte scan finds exactly these characters.
+    private static readonly SearchValues<byte> UnquotedStops = SearchValues.Create(",\r\n\0"u8);
+    private static readonly SearchValues<byte> QuotedStops = SearchValues.Create("\"\0"u8);
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly CsvReaderOptions _options;
-    private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
-    private readonly byte[] _bytes;
+    private readonly int _minRead;
+    private byte[] _buffer;
+    private byte[] _scratch;
     private char[] _chars;
-    private char[] _scratch;
     private Field[] _fields = new Field[64];
     private int _start;
     private int _end;
     private int _scratchLength;
+    private int _charsLength;
     private int _fieldCount;
     private int _recordStart;
     private int _recordLength;
+    private int _rawCharStart = -1;
+    private int _rawCharLength;
+    private long _bufferOffset;
     private bool _streamDone;
     private bool _atStart = true;
     private bool _disposed;
@@ -52,9 +63,10 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxFieldCount, 1, nameof(options));
         _stream = stream;
         _leaveOpen = leaveOpen;
-        _bytes = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
-        _chars = ArrayPool<char>.Shared.Rent(_options.BufferSize * 2);
-        _scratch = ArrayPool<char>.Shared.Rent(256);
+        _minRead = _options.BufferSize / 2;
+        _buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+        _scratch = ArrayPool<byte>.Shared.Rent(256);
+        _chars = ArrayPool<char>.Shared.Rent(256);
     }
 
     private enum ParseResult
@@ -83,21 +95,64 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
     public string? RecordError { get; private set; }
 
     /// <summary>
-    /// The current record exactly as it appears in the input, without its line terminator; valid until the next
-    /// call to <see cref="ReadAsync"/>. Writing it back verbatim reproduces the input columns unchanged.
+    /// The current record exactly as it appears in the input (valid UTF-8), without its line terminator; valid until
+    /// the next call to <see cref="ReadAsync"/>. Writing it back verbatim reproduces the input columns unchanged.
     /// </summary>
-    public ReadOnlySpan<char> RawRecord => _chars.AsSpan(_recordStart, _recordLength);
+    public ReadOnlySpan<byte> RawRecordUtf8 => _buffer.AsSpan(_recordStart, _recordLength);
 
-    /// <summary>The unquoted, unescaped value of field <paramref name="index"/>; valid until the next <see cref="ReadAsync"/>.</summary>
+    /// <summary>
+    /// <see cref="RawRecordUtf8"/> decoded to UTF-16 (on first access per record); valid until the next call to
+    /// <see cref="ReadAsync"/>.
+    /// </summary>
+    public ReadOnlySpan<char> RawRecord
+    {
+        get
+        {
+            if (_rawCharStart < 0)
+            {
+                EnsureCharCapacity();
+                _rawCharStart = _charsLength;
+                _rawCharLength = Encoding.UTF8.GetChars(RawRecordUtf8, _chars.AsSpan(_charsLength));
+                _charsLength += _rawCharLength;
+            }
+
+            return _chars.AsSpan(_rawCharStart, _rawCharLength);
+        }
+    }
+
+    /// <summary>
+    /// The unquoted, unescaped value of field <paramref name="index"/> as UTF-8 bytes (valid UTF-8, no copy for
+    /// fields without doubled quotes); valid until the next <see cref="ReadAsync"/>.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="FieldCount"/>.</exception>
-    public ReadOnlySpan<char> GetField(int index)
+    public ReadOnlySpan<byte> GetFieldUtf8(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _fieldCount);
-        var field = _fields[index];
+        ref readonly var field = ref _fields[index];
         return field.InScratch
             ? _scratch.AsSpan(field.Start, field.Length)
-            : _chars.AsSpan(field.Start, field.Length);
+            : _buffer.AsSpan(field.Start, field.Length);
+    }
+
+    /// <summary>
+    /// The unquoted, unescaped value of field <paramref name="index"/> decoded to UTF-16 (on first access per record);
+    /// valid until the next <see cref="ReadAsync"/>, and not invalidated by reading other fields of the same record.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="FieldCount"/>.</exception>
+    public ReadOnlySpan<char> GetField(int index)
+    {
+        var bytes = GetFieldUtf8(index);
+        ref var field = ref _fields[index];
+        if (field.CharStart < 0)
+        {
+            EnsureCharCapacity();
+            field.CharStart = _charsLength;
+            field.CharLength = Encoding.UTF8.GetChars(bytes, _chars.AsSpan(_charsLength));
+            _charsLength += field.CharLength;
+        }
+
+        return _chars.AsSpan(field.CharStart, field.CharLength);
     }
 
     /// <summary>Advances to the next record.</summary>
@@ -108,13 +163,18 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         // Fast path: the next record is already complete in the buffer, no state machine needed.
-        var result = TryParse(_streamDone);
-        return result switch
+        if (!_atStart)
         {
-            ParseResult.Record => new ValueTask<bool>(true),
-            ParseResult.End => new ValueTask<bool>(false),
-            _ => ReadSlowAsync(cancellationToken),
-        };
+            switch (TryParse(_streamDone))
+            {
+                case ParseResult.Record:
+                    return new ValueTask<bool>(true);
+                case ParseResult.End:
+                    return new ValueTask<bool>(false);
+            }
+        }
+
+        return ReadSlowAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -126,9 +186,9 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         }
 
         _disposed = true;
-        ArrayPool<byte>.Shared.Return(_bytes);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_scratch);
         ArrayPool<char>.Shared.Return(_chars);
-        ArrayPool<char>.Shared.Return(_scratch);
         if (!_leaveOpen)
         {
             _stream.Dispose();
@@ -150,12 +210,18 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
     {
         while (true)
         {
-            if (_end - _start > _options.MaxRecordLength)
+            // What is pending is one incomplete record: stop before buffering more of an over-long one.
+            if (IsTooLong(_buffer.AsSpan(_start, _end - _start)))
             {
                 CsvThrow.CsvFormatException_RecordTooLong(_nextLine, RecordNumber + 1, _options.MaxRecordLength);
             }
 
             await FillAsync(cancellationToken).ConfigureAwait(false);
+            if (_atStart && !TrySkipByteOrderMark())
+            {
+                continue;
+            }
+
             switch (TryParse(_streamDone))
             {
                 case ParseResult.Record:
@@ -166,60 +232,64 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Moves the pending bytes to the front, grows the buffer when little room is left, and reads once.</summary>
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         if (_start > 0)
         {
-            _chars.AsSpan(_start, _end - _start).CopyTo(_chars);
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _bufferOffset += _start;
             _end -= _start;
             _start = 0;
         }
 
-        // UTF-8 never yields more chars than bytes, plus a few held back by the decoder across reads.
-        var needed = _end + _bytes.Length + 8;
-        if (_chars.Length < needed)
+        if (_buffer.Length - _end < _minRead)
         {
-            var bigger = ArrayPool<char>.Shared.Rent(Math.Max(needed, _chars.Length * 2));
-            _chars.AsSpan(0, _end).CopyTo(bigger);
-            ArrayPool<char>.Shared.Return(_chars);
-            _chars = bigger;
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _end + _minRead));
+            _buffer.AsSpan(0, _end).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
         }
 
-        var read = await _stream.ReadAsync(_bytes.AsMemory(), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _end += _decoder.GetChars(_bytes.AsSpan(0, read), _chars.AsSpan(_end), flush: read == 0);
-        }
-        catch (DecoderFallbackException e)
-        {
-            CsvThrow.CsvFormatException_InvalidUtf8(BytesRead + Math.Max(e.Index, 0), _nextLine, e);
-        }
-
+        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        _end += read;
         BytesRead += read;
         _streamDone = read == 0;
-        if (_atStart && _end > 0)
+    }
+
+    /// <summary>Skips a UTF-8 byte order mark at the very start; false while too few bytes have arrived to tell.</summary>
+    private bool TrySkipByteOrderMark()
+    {
+        ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
+        var available = _buffer.AsSpan(_start, _end - _start);
+        if (available.Length < bom.Length && !_streamDone && bom.StartsWith(available))
         {
-            _atStart = false;
-            if (_chars[0] == '\uFEFF')
-            {
-                _start = 1;
-            }
+            return false;
         }
+
+        if (available.StartsWith(bom))
+        {
+            _start += bom.Length;
+        }
+
+        _atStart = false;
+        return true;
     }
 
     private ParseResult TryParse(bool final)
     {
-        var buffer = _chars;
+        var buffer = _buffer;
+        var end = _end;
         var pos = _start;
 
         // Blank lines are not records.
-        while (pos < _end && (buffer[pos] == '\n' || buffer[pos] == '\r'))
+        while (pos < end && (buffer[pos] == '\n' || buffer[pos] == '\r'))
         {
-            if (buffer[pos] == '\r' && pos + 1 < _end && buffer[pos + 1] == '\n')
+            if (buffer[pos] == '\r' && pos + 1 < end && buffer[pos + 1] == '\n')
             {
                 pos++;
             }
-            else if (buffer[pos] == '\r' && pos + 1 == _end && !final)
+            else if (buffer[pos] == '\r' && pos + 1 == end && !final)
             {
                 _start = pos;
                 return ParseResult.NeedMore;
@@ -230,18 +300,21 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         }
 
         _start = pos;
-        if (pos == _end)
+        if (pos == end)
         {
             return final ? ParseResult.End : ParseResult.NeedMore;
         }
 
         _fieldCount = 0;
         _scratchLength = 0;
+        _charsLength = 0;
+        _rawCharStart = -1;
         RecordError = null;
         var recordStart = pos;
+        var quoted = false;
         while (true)
         {
-            if (pos == _end)
+            if (pos == end)
             {
                 // Only reachable right after a delimiter: the last field is empty.
                 if (!final)
@@ -250,17 +323,18 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
                 }
 
                 AddField(pos, 0, inScratch: false);
-                return Complete(recordStart, pos, pos);
+                return Complete(recordStart, pos, pos, quoted);
             }
 
             if (buffer[pos] == '"')
             {
+                quoted = true;
                 var contentStart = pos + 1;
                 var p = contentStart;
                 var escaped = false;
                 while (true)
                 {
-                    var index = buffer.AsSpan(p, _end - p).IndexOfAny(QuotedStops);
+                    var index = buffer.AsSpan(p, end - p).IndexOfAny(QuotedStops);
                     if (index < 0)
                     {
                         if (!final)
@@ -272,12 +346,12 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
                     }
 
                     p += index;
-                    if (buffer[p] == '\0')
+                    if (buffer[p] == 0)
                     {
                         CsvThrow.CsvFormatException_Binary(_nextLine, RecordNumber + 1);
                     }
 
-                    if (p + 1 == _end)
+                    if (p + 1 == end)
                     {
                         if (!final)
                         {
@@ -306,9 +380,9 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
                 }
 
                 pos = p + 1;
-                if (pos == _end)
+                if (pos == end)
                 {
-                    return final ? Complete(recordStart, pos, pos) : ParseResult.NeedMore;
+                    return final ? Complete(recordStart, pos, pos, quoted) : ParseResult.NeedMore;
                 }
 
                 var next = buffer[pos];
@@ -318,30 +392,30 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
                     continue;
                 }
 
-                if (next is '\r' or '\n')
+                if (next is (byte)'\r' or (byte)'\n')
                 {
-                    return Terminate(recordStart, pos, final);
+                    return Terminate(recordStart, pos, final, quoted);
                 }
 
                 // Text after a closing quote: the record is malformed; resynchronise at the end of the line.
-                var lineEnd = buffer.AsSpan(pos, _end - pos).IndexOfAny('\r', '\n');
+                var lineEnd = buffer.AsSpan(pos, end - pos).IndexOfAny((byte)'\r', (byte)'\n');
                 if (lineEnd < 0 && !final)
                 {
                     return ParseResult.NeedMore;
                 }
 
-                var error = $"unexpected character '{next}' after the closing quote of field {_fieldCount}";
-                var result = lineEnd < 0 ? Complete(recordStart, _end, _end) : Terminate(recordStart, pos + lineEnd, final);
+                var field = _fieldCount;
+                var result = lineEnd < 0 ? Complete(recordStart, end, end, quoted) : Terminate(recordStart, pos + lineEnd, final, quoted);
                 if (result == ParseResult.Record)
                 {
-                    RecordError = error;
+                    RecordError = $"unexpected character '{CharacterAt(pos)}' after the closing quote of field {field}";
                 }
 
                 return result;
             }
             else
             {
-                var index = buffer.AsSpan(pos, _end - pos).IndexOfAny(UnquotedStops);
+                var index = buffer.AsSpan(pos, end - pos).IndexOfAny(UnquotedStops);
                 if (index < 0)
                 {
                     if (!final)
@@ -349,13 +423,13 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
                         return ParseResult.NeedMore;
                     }
 
-                    AddField(pos, _end - pos, inScratch: false);
-                    return Complete(recordStart, _end, _end);
+                    AddField(pos, end - pos, inScratch: false);
+                    return Complete(recordStart, end, end, quoted);
                 }
 
                 var stop = pos + index;
                 var c = buffer[stop];
-                if (c == '\0')
+                if (c == 0)
                 {
                     CsvThrow.CsvFormatException_Binary(_nextLine, RecordNumber + 1);
                 }
@@ -367,48 +441,81 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
                     continue;
                 }
 
-                return Terminate(recordStart, stop, final);
+                return Terminate(recordStart, stop, final, quoted);
             }
         }
     }
 
-    private ParseResult Terminate(int recordStart, int terminator, bool final)
+    private ParseResult Terminate(int recordStart, int terminator, bool final, bool quoted)
     {
         int next;
-        if (_chars[terminator] == '\r')
+        if (_buffer[terminator] == '\r')
         {
             if (terminator + 1 == _end && !final)
             {
                 return ParseResult.NeedMore; // a CR at the buffer's end may be the first half of CRLF
             }
 
-            next = terminator + 1 < _end && _chars[terminator + 1] == '\n' ? terminator + 2 : terminator + 1;
+            next = terminator + 1 < _end && _buffer[terminator + 1] == '\n' ? terminator + 2 : terminator + 1;
         }
         else
         {
             next = terminator + 1;
         }
 
-        return Complete(recordStart, terminator, next);
+        return Complete(recordStart, terminator, next, quoted);
     }
 
-    private ParseResult Complete(int recordStart, int recordEnd, int next)
+    private ParseResult Complete(int recordStart, int recordEnd, int next, bool quoted)
     {
-        var length = recordEnd - recordStart;
-        if (length > _options.MaxRecordLength)
+        var raw = _buffer.AsSpan(recordStart, recordEnd - recordStart);
+        if (IsTooLong(raw))
         {
             CsvThrow.CsvFormatException_RecordTooLong(_nextLine, RecordNumber + 1, _options.MaxRecordLength);
         }
 
+        // A record starts and ends at ASCII bytes, so it never splits a multi-byte sequence: checking whole records
+        // checks the whole input, with no state carried across buffer refills.
+        if (!Utf8.IsValid(raw))
+        {
+            CsvThrow.CsvFormatException_InvalidUtf8(_bufferOffset + recordStart + FirstInvalidByte(raw), _nextLine);
+        }
+
         RecordNumber++;
         LineNumber = _nextLine;
-        var raw = _chars.AsSpan(recordStart, length);
-        _nextLine += raw.Count('\n') + 1;
+        _nextLine += (quoted ? raw.Count((byte)'\n') : 0) + 1; // only quoted fields hold line breaks
         _recordStart = recordStart;
-        _recordLength = length;
+        _recordLength = raw.Length;
         _start = next;
         return ParseResult.Record;
     }
+
+    /// <summary>
+    /// True when <paramref name="utf8"/> decodes to more UTF-16 chars than <see cref="CsvReaderOptions.MaxRecordLength"/>.
+    /// A UTF-8 byte yields at most one char, and three bytes at least one, so the count is needed only in between.
+    /// </summary>
+    private bool IsTooLong(ReadOnlySpan<byte> utf8)
+    {
+        var max = _options.MaxRecordLength;
+        return utf8.Length > max && (utf8.Length > 3L * max || Encoding.UTF8.GetCharCount(utf8) > max);
+    }
+
+    private static int FirstInvalidByte(ReadOnlySpan<byte> utf8)
+    {
+        var index = 0;
+        while (index < utf8.Length && Rune.DecodeFromUtf8(utf8[index..], out _, out var consumed) == OperationStatus.Done)
+        {
+            index += consumed;
+        }
+
+        return index;
+    }
+
+    /// <summary>The character starting at byte <paramref name="position"/>, for messages.</summary>
+    private string CharacterAt(int position) =>
+        Rune.DecodeFromUtf8(_buffer.AsSpan(position, _end - position), out var rune, out _) == OperationStatus.Done
+            ? rune.ToString()
+            : "\uFFFD";
 
     private void AddField(int start, int length, bool inScratch)
     {
@@ -431,12 +538,12 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
 
     private void AddUnescaped(int contentStart, int contentEnd)
     {
-        var content = _chars.AsSpan(contentStart, contentEnd - contentStart);
+        var content = _buffer.AsSpan(contentStart, contentEnd - contentStart);
         if (_scratch.Length - _scratchLength < content.Length)
         {
-            var bigger = ArrayPool<char>.Shared.Rent(Math.Max(_scratch.Length * 2, _scratchLength + content.Length));
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_scratch.Length * 2, _scratchLength + content.Length));
             _scratch.AsSpan(0, _scratchLength).CopyTo(bigger);
-            ArrayPool<char>.Shared.Return(_scratch);
+            ArrayPool<byte>.Shared.Return(_scratch);
             _scratch = bigger;
         }
 
@@ -445,7 +552,7 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         var written = 0;
         while (!content.IsEmpty)
         {
-            var quote = content.IndexOf('"');
+            var quote = content.IndexOf((byte)'"');
             if (quote < 0)
             {
                 content.CopyTo(target[written..]);
@@ -463,5 +570,28 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         AddField(start, written, inScratch: true);
     }
 
-    private readonly record struct Field(int Start, int Length, bool InScratch);
+    /// <summary>
+    /// Makes room, once per record, for every field and the raw record decoded to UTF-16 (each at most as many chars
+    /// as the record has bytes), so that decoding one field never moves the chars of another already handed out.
+    /// </summary>
+    private void EnsureCharCapacity()
+    {
+        if (_charsLength > 0 || _chars.Length >= 2 * _recordLength)
+        {
+            return;
+        }
+
+        ArrayPool<char>.Shared.Return(_chars);
+        _chars = ArrayPool<char>.Shared.Rent(2 * _recordLength);
+    }
+
+    /// <summary>Where a field's bytes are, and where its UTF-16 copy is once decoded (CharStart -1 until then).</summary>
+    private struct Field(int start, int length, bool inScratch)
+    {
+        public readonly int Start = start;
+        public readonly int Length = length;
+        public readonly bool InScratch = inScratch;
+        public int CharStart = -1;
+        public int CharLength;
+    }
 }

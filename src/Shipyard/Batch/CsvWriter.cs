@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Shipyard.Batch;
 
 /// <summary>
 /// Writes RFC 4180 CSV as UTF-8 (no byte order mark) to a stream. Fields are quoted only when they must be
 /// (they contain a comma, a quote, CR or LF); numbers use the invariant culture and the shortest text that parses
-/// back to the same value. Text accumulates in a pooled buffer until <see cref="FlushAsync"/>, so the write calls
+/// back to the same value. UTF-8 accumulates in a pooled buffer until <see cref="FlushAsync"/>, so the write calls
 /// themselves never block on the stream.
 /// </summary>
 public sealed class CsvWriter : IAsyncDisposable
@@ -16,10 +17,8 @@ public sealed class CsvWriter : IAsyncDisposable
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
-    private readonly string _newLine;
-    private readonly Encoder _encoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetEncoder();
-    private char[] _buffer;
-    private readonly byte[] _bytes;
+    private readonly byte[] _newLine;
+    private byte[] _buffer;
     private int _length;
     private bool _recordStarted;
     private bool _disposed;
@@ -37,19 +36,19 @@ public sealed class CsvWriter : IAsyncDisposable
         }
 
         _stream = stream;
-        _newLine = newLine;
+        _newLine = Encoding.ASCII.GetBytes(newLine);
         _leaveOpen = leaveOpen;
-        _buffer = ArrayPool<char>.Shared.Rent(64 * 1024);
-        _bytes = ArrayPool<byte>.Shared.Rent(64 * 1024 * 3);
+        _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
     }
 
-    /// <summary>Characters written but not yet flushed to the stream.</summary>
+    /// <summary>UTF-8 bytes written but not yet flushed to the stream.</summary>
     public int BufferedLength => _length;
 
     /// <summary>Total UTF-8 bytes flushed to the stream so far.</summary>
     public long BytesWritten { get; private set; }
 
     /// <summary>Writes one text field, quoting and doubling quotes when RFC 4180 requires it.</summary>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is not valid UTF-16 (a lone surrogate).</exception>
     public void WriteField(ReadOnlySpan<char> value)
     {
         WriteDelimiter();
@@ -59,7 +58,7 @@ public sealed class CsvWriter : IAsyncDisposable
             return;
         }
 
-        Append('"');
+        Append((byte)'"');
         while (true)
         {
             var quote = value.IndexOf('"');
@@ -70,11 +69,11 @@ public sealed class CsvWriter : IAsyncDisposable
             }
 
             Append(value[..(quote + 1)]);
-            Append('"');
+            Append((byte)'"');
             value = value[(quote + 1)..];
         }
 
-        Append('"');
+        Append((byte)'"');
     }
 
     /// <summary>Writes a 32-bit float as the shortest invariant text that round-trips (NaN, Infinity, -Infinity for non-finite values).</summary>
@@ -108,33 +107,46 @@ public sealed class CsvWriter : IAsyncDisposable
     /// Appends text that is already CSV (one or more complete, correctly quoted fields, e.g.
     /// <see cref="CsvReader.RawRecord"/>) as the next field(s), unchanged.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="csv"/> is not valid UTF-16 (a lone surrogate).</exception>
     public void WriteRawFields(ReadOnlySpan<char> csv)
     {
         WriteDelimiter();
         Append(csv);
     }
 
+    /// <summary>
+    /// Appends UTF-8 bytes that are already CSV (one or more complete, correctly quoted fields, e.g.
+    /// <see cref="CsvReader.RawRecordUtf8"/>) as the next field(s), unchanged and without re-encoding. The caller
+    /// vouches that they are valid UTF-8 (everything <see cref="CsvReader"/> hands out is).
+    /// </summary>
+    public void WriteRawFields(ReadOnlySpan<byte> utf8Csv)
+    {
+        WriteDelimiter();
+        Ensure(utf8Csv.Length);
+        utf8Csv.CopyTo(_buffer.AsSpan(_length));
+        _length += utf8Csv.Length;
+    }
+
     /// <summary>Ends the current record.</summary>
     public void EndRecord()
     {
-        Append(_newLine);
+        Ensure(_newLine.Length);
+        _newLine.CopyTo(_buffer.AsSpan(_length));
+        _length += _newLine.Length;
         _recordStarted = false;
     }
 
-    /// <summary>Encodes the buffered text and writes it to the stream (does not flush the stream itself).</summary>
+    /// <summary>Writes the buffered bytes to the stream (does not flush the stream itself).</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var offset = 0;
-        while (offset < _length)
+        if (_length == 0)
         {
-            var count = Math.Min(_length - offset, _bytes.Length / 3);
-            var byteCount = _encoder.GetBytes(_buffer.AsSpan(offset, count), _bytes, flush: false);
-            await _stream.WriteAsync(_bytes.AsMemory(0, byteCount), cancellationToken).ConfigureAwait(false);
-            BytesWritten += byteCount;
-            offset += count;
+            return;
         }
 
+        await _stream.WriteAsync(_buffer.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
+        BytesWritten += _length;
         _length = 0;
     }
 
@@ -157,8 +169,7 @@ public sealed class CsvWriter : IAsyncDisposable
         finally
         {
             _disposed = true;
-            ArrayPool<char>.Shared.Return(_buffer);
-            ArrayPool<byte>.Shared.Return(_bytes);
+            ArrayPool<byte>.Shared.Return(_buffer);
         }
     }
 
@@ -166,23 +177,27 @@ public sealed class CsvWriter : IAsyncDisposable
     {
         if (_recordStarted)
         {
-            Append(',');
+            Append((byte)',');
         }
 
         _recordStarted = true;
     }
 
-    private void Append(char c)
+    private void Append(byte b)
     {
         Ensure(1);
-        _buffer[_length++] = c;
+        _buffer[_length++] = b;
     }
 
     private void Append(ReadOnlySpan<char> text)
     {
-        Ensure(text.Length);
-        text.CopyTo(_buffer.AsSpan(_length));
-        _length += text.Length;
+        Ensure(Encoding.UTF8.GetMaxByteCount(text.Length));
+        if (Utf8.FromUtf16(text, _buffer.AsSpan(_length), out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            throw new ArgumentException("The text is not valid UTF-16 (it contains a lone surrogate), so it cannot be written as UTF-8.", nameof(text));
+        }
+
+        _length += written;
     }
 
     private void Ensure(int extra)
@@ -193,9 +208,9 @@ public sealed class CsvWriter : IAsyncDisposable
             return;
         }
 
-        var bigger = ArrayPool<char>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + extra));
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + extra));
         _buffer.AsSpan(0, _length).CopyTo(bigger);
-        ArrayPool<char>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = bigger;
     }
 }

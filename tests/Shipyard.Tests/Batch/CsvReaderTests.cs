@@ -166,6 +166,122 @@ public sealed class CsvReaderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => reader.GetField(1));
     }
 
+    [Fact]
+    public async Task ReadAsync_MultiByteCharactersAcrossBufferBoundaries_DecodeIntact()
+    {
+        // 2-, 3- and 4-byte sequences at every offset relative to 16-byte buffers and 1..7-byte reads.
+        var field = string.Concat(Enumerable.Repeat("é日😀x", 9));
+        var text = $"h1,h2\n{field},{field}\n\"{field}\",{field}é\n";
+        foreach (var maxRead in new[] { 1, 2, 3, 5, 7, 16, int.MaxValue })
+        {
+            var records = await ReadAllAsync(CsvTestStreams.Trickle(CsvTestStreams.Utf8(text), maxRead), new CsvReaderOptions { BufferSize = 16 });
+            Assert.Equal([["h1", "h2"], [field, field], [field, field + "é"]], records);
+        }
+    }
+
+    [Fact]
+    public async Task ReadAsync_QuotedFieldSpanningManyBuffers_KeepsQuotesCommasAndLineBreaks()
+    {
+        var value = string.Concat(Enumerable.Range(0, 50).Select(i => $"part {i}, \"quoted\"\r\nnext é\n"));
+        var escaped = value.Replace("\"", "\"\"", StringComparison.Ordinal);
+        var text = $"a,b,c\r\n1,\"{escaped}\",3\r\n4,5,6";
+        foreach (var maxRead in new[] { 1, 3, 7, 64, int.MaxValue })
+        {
+            await using var reader = new CsvReader(CsvTestStreams.Trickle(CsvTestStreams.Utf8(text), maxRead), new CsvReaderOptions { BufferSize = 16 });
+            Assert.True(await reader.ReadAsync());
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(["1", value, "3"], Fields(reader));
+            Assert.Equal($"1,\"{escaped}\",3", reader.RawRecord.ToString());
+            Assert.Equal(2, reader.LineNumber);
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(["4", "5", "6"], Fields(reader));
+            Assert.Equal(3 + 100, reader.LineNumber); // the quoted field holds 100 line feeds
+            Assert.False(await reader.ReadAsync());
+        }
+    }
+
+    [Fact]
+    public async Task GetFieldUtf8_AndRawRecordUtf8_AreTheInputBytes()
+    {
+        var input = CsvTestStreams.Utf8("naïve,\"a\"\"b\",😀\r\n", bom: true);
+        await using var reader = new CsvReader(new MemoryStream(input));
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(input[3..^2], reader.RawRecordUtf8.ToArray());
+        Assert.Equal(CsvTestStreams.Utf8("naïve"), reader.GetFieldUtf8(0).ToArray());
+        Assert.Equal(CsvTestStreams.Utf8("a\"b"), reader.GetFieldUtf8(1).ToArray());
+        Assert.Equal(CsvTestStreams.Utf8("😀"), reader.GetFieldUtf8(2).ToArray());
+    }
+
+    [Fact]
+    public async Task GetField_EarlierSpansStayValidWhileLaterFieldsAreDecoded()
+    {
+        var wide = new string('é', 3000);
+        await using var reader = new CsvReader(new MemoryStream(CsvTestStreams.Utf8($"a,{wide},\"{wide}\"\"\"\n")));
+        Assert.True(await reader.ReadAsync());
+        var first = reader.GetField(0);
+        var second = reader.GetField(1);
+        var third = reader.GetField(2);
+        var raw = reader.RawRecord;
+        Assert.Equal("a", first.ToString());
+        Assert.Equal(wide, second.ToString());
+        Assert.Equal(wide + "\"", third.ToString());
+        Assert.Equal($"a,{wide},\"{wide}\"\"\"", raw.ToString());
+        Assert.Equal(wide, reader.GetField(1).ToString());
+    }
+
+    [Fact]
+    public async Task ReadAsync_InvalidUtf8_NamesTheByteOffsetAndLine()
+    {
+        byte[] bytes = [.. CsvTestStreams.Utf8("a,b\n1,é"), 0xE6, 0x97, (byte)',', (byte)'2', (byte)'\n'];
+        foreach (var maxRead in new[] { 1, 2, int.MaxValue })
+        {
+            var e = await Assert.ThrowsAsync<CsvFormatException>(
+                () => ReadAllAsync(CsvTestStreams.Trickle(bytes, maxRead), new CsvReaderOptions { BufferSize = 16 }));
+            Assert.Equal("the input is not valid UTF-8 (invalid byte sequence at byte 8, line 2); CSV input must be UTF-8 text", e.Message);
+            Assert.Equal(2, e.LineNumber);
+        }
+    }
+
+    [Fact]
+    public async Task ReadAsync_TruncatedSequenceAtEndOfInput_Throws()
+    {
+        byte[] bytes = [.. CsvTestStreams.Utf8("a\nb"), 0xF0, 0x9F, 0x98];
+        var e = await Assert.ThrowsAsync<CsvFormatException>(() => ReadAllAsync(new MemoryStream(bytes)));
+        Assert.Equal("the input is not valid UTF-8 (invalid byte sequence at byte 3, line 2); CSV input must be UTF-8 text", e.Message);
+    }
+
+    [Fact]
+    public async Task ReadAsync_TextAfterClosingQuote_NamesANonAsciiCharacter()
+    {
+        await using var reader = new CsvReader(new MemoryStream(CsvTestStreams.Utf8("\"x\"é,2\nok\n")));
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("unexpected character 'é' after the closing quote of field 1", reader.RecordError);
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("ok", reader.GetField(0).ToString());
+    }
+
+    [Fact]
+    public async Task MaxRecordLength_CountsCharsNotBytes()
+    {
+        var options = new CsvReaderOptions { BufferSize = 16, MaxRecordLength = 10 };
+        var underLimit = await ReadAllAsync(new MemoryStream(CsvTestStreams.Utf8("日日日日日日日日日日\n")), options); // 30 bytes, 10 chars
+        Assert.Equal("日日日日日日日日日日", underLimit[0][0]);
+
+        var e = await Assert.ThrowsAsync<CsvFormatException>(
+            () => ReadAllAsync(new MemoryStream(CsvTestStreams.Utf8("ok\n日日日日日日日日日日日\n")), options));
+        Assert.Equal("record 2 starting at line 2 is longer than the limit of 10 characters; the input is not a CSV file with reasonable rows (or raise MaxRecordLength)", e.Message);
+    }
+
+    [Fact]
+    public async Task ReadAsync_NulInsideQuotes_ThrowsAsBinary()
+    {
+        var e = await Assert.ThrowsAsync<CsvFormatException>(() => ReadAllAsync(new MemoryStream([.. CsvTestStreams.Utf8("a\n\"x"), 0, (byte)'"'])));
+        Assert.Equal("the input contains a NUL character at line 2 (record 2); it looks like binary data, not CSV text", e.Message);
+    }
+
+    private static string[] Fields(CsvReader reader) =>
+        [.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetField(i).ToString())];
+
     internal static async Task<List<string[]>> ReadAllAsync(Stream stream, CsvReaderOptions? options = null)
     {
         await using var reader = new CsvReader(stream, options);

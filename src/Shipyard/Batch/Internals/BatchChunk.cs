@@ -4,12 +4,12 @@ namespace Shipyard.Batch.Internals;
 
 /// <summary>
 /// A reusable block of up to <see cref="Capacity"/> parsed rows on their way from the parser to the scorer and writer:
-/// the raw input text of each row (written back unchanged), its feature values in manifest order, the errors of rows
+/// the raw input bytes of each row (UTF-8, written back unchanged), its feature values in manifest order, the errors of rows
 /// left out, and, after scoring, the predictions. Chunks circulate through a bounded pool, so memory stays flat.
 /// </summary>
 internal sealed class BatchChunk
 {
-    private char[] _raw = new char[16 * 1024];
+    private byte[] _raw = new byte[16 * 1024];
     private int _rawLength;
 
     public BatchChunk(int capacity, ModelManifest manifest)
@@ -83,11 +83,11 @@ internal sealed class BatchChunk
         Errors.Clear();
     }
 
-    /// <summary>The raw input text of row <paramref name="index"/>.</summary>
-    public ReadOnlySpan<char> Raw(int index) => _raw.AsSpan(RawStart[index], RawLength[index]);
+    /// <summary>The raw input record (UTF-8) of row <paramref name="index"/>.</summary>
+    public ReadOnlySpan<byte> Raw(int index) => _raw.AsSpan(RawStart[index], RawLength[index]);
 
     /// <summary>Makes the row being filled at index <see cref="Count"/> part of the chunk.</summary>
-    public void Commit(long rowNumber, ReadOnlySpan<char> raw)
+    public void Commit(long rowNumber, ReadOnlySpan<byte> raw)
     {
         if (_raw.Length - _rawLength < raw.Length)
         {

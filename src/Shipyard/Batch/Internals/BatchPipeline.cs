@@ -116,7 +116,7 @@ internal static class BatchPipeline
 
     private static void WriteHeaders(CsvReader reader, ModelManifest manifest, CsvWriter scored, CsvWriter errors)
     {
-        scored.WriteRawFields(reader.RawRecord);
+        scored.WriteRawFields(reader.RawRecordUtf8);
         scored.WriteField(PredictionColumn);
         if (manifest.IsClassifier)
         {
@@ -198,7 +198,7 @@ internal static class BatchPipeline
         for (var f = 0; f < features.Count; f++)
         {
             var column = map.FeatureColumns[f];
-            var cell = column < 0 ? [] : reader.GetField(column);
+            var cell = column < 0 ? [] : reader.GetFieldUtf8(column);
             var reason = FeatureParser.Parse(features[f], manifest.OutOfRange, cell, out var number, out var text);
             if (reason is not null)
             {
@@ -216,7 +216,7 @@ internal static class BatchPipeline
 
         if (valid)
         {
-            chunk.Commit(row, reader.RawRecord);
+            chunk.Commit(row, reader.RawRecordUtf8);
         }
         else
         {

@@ -28,11 +28,11 @@ internal static class CsvThrow
             line, record);
 
     [DoesNotReturn]
-    public static void CsvFormatException_InvalidUtf8(long byteOffset, long line, Exception inner) =>
+    public static void CsvFormatException_InvalidUtf8(long byteOffset, long line) =>
         throw new CsvFormatException(
             string.Create(CultureInfo.InvariantCulture,
-                $"the input is not valid UTF-8 (invalid byte sequence near byte {byteOffset}, line {line}); CSV input must be UTF-8 text"),
-            line, 0, inner);
+                $"the input is not valid UTF-8 (invalid byte sequence at byte {byteOffset}, line {line}); CSV input must be UTF-8 text"),
+            line, 0);
 
     [DoesNotReturn]
     public static void CsvFormatException_Binary(long line, long record) =>

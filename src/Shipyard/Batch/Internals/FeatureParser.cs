@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Shipyard.Models;
 
 namespace Shipyard.Batch.Internals;
@@ -11,12 +12,44 @@ namespace Shipyard.Batch.Internals;
 /// <remarks>
 /// The domain's JSON instance validation is not public (Scoring/Internals, written against <c>JsonElement</c>), so the
 /// CSV text rules live here; keep the two in step (same messages for the same problems).
+/// Numbers are parsed straight from the UTF-8 bytes (no string per cell). A cell with non-ASCII bytes (rare in a
+/// numeric column: e.g. a no-break space around the number) is decoded and parsed as text, so that trimming follows
+/// <see cref="char.IsWhiteSpace(char)"/> exactly as for text.
 /// </remarks>
 internal static class FeatureParser
 {
     private const NumberStyles Styles = NumberStyles.Float;
 
-    /// <summary>Parses <paramref name="cell"/> for <paramref name="feature"/>.</summary>
+    // The ASCII characters char.IsWhiteSpace accepts; the others it accepts are not ASCII.
+    private static ReadOnlySpan<byte> AsciiWhiteSpace => " \t\n\v\f\r"u8;
+
+    /// <summary>Parses the UTF-8 <paramref name="cell"/> for <paramref name="feature"/>.</summary>
+    /// <returns>Null when valid (the value in <paramref name="number"/> or <paramref name="text"/>), else the reason.</returns>
+    public static string? Parse(FeatureSpec feature, RangePolicy outOfRange, ReadOnlySpan<byte> cell, out double number, out string? text)
+    {
+        if (feature.Type == FeatureType.String || !System.Text.Ascii.IsValid(cell))
+        {
+            return Parse(feature, outOfRange, Encoding.UTF8.GetString(cell).AsSpan(), out number, out text);
+        }
+
+        text = null;
+        var trimmed = cell.Trim(AsciiWhiteSpace);
+        if (trimmed.IsEmpty || IsNaN(trimmed))
+        {
+            number = feature.Type == FeatureType.Int ? 0 : double.NaN;
+            return feature.Required ? "required feature is missing" : null;
+        }
+
+        if (!double.TryParse(trimmed, Styles, CultureInfo.InvariantCulture, out number))
+        {
+            return NotANumber(feature, Encoding.UTF8.GetString(cell));
+        }
+
+        var problem = Check(feature, outOfRange, number);
+        return problem == Problem.None ? null : Describe(problem, feature, number, Encoding.UTF8.GetString(cell));
+    }
+
+    /// <summary>Parses the text <paramref name="cell"/> for <paramref name="feature"/>.</summary>
     /// <returns>Null when valid (the value in <paramref name="number"/> or <paramref name="text"/>), else the reason.</returns>
     public static string? Parse(FeatureSpec feature, RangePolicy outOfRange, ReadOnlySpan<char> cell, out double number, out string? text)
     {
@@ -40,7 +73,7 @@ internal static class FeatureParser
             return null;
         }
 
-        if (trimmed.IsEmpty || IsNaN(trimmed))
+        if (trimmed.IsEmpty || trimmed.Equals("NaN", StringComparison.OrdinalIgnoreCase))
         {
             number = feature.Type == FeatureType.Int ? 0 : double.NaN;
             return feature.Required ? "required feature is missing" : null;
@@ -48,25 +81,32 @@ internal static class FeatureParser
 
         if (!double.TryParse(trimmed, Styles, CultureInfo.InvariantCulture, out number))
         {
-            return feature.Type == FeatureType.Int ? $"expected an integer, found '{Shorten(cell)}'" : $"expected a number, found '{Shorten(cell)}'";
+            return NotANumber(feature, cell);
         }
 
+        var problem = Check(feature, outOfRange, number);
+        return problem == Problem.None ? null : Describe(problem, feature, number, cell);
+    }
+
+    /// <summary>The rules on a parsed number, independent of how it was written.</summary>
+    private static Problem Check(FeatureSpec feature, RangePolicy outOfRange, double number)
+    {
         if (!double.IsFinite(number))
         {
-            return $"expected a finite number, found '{Shorten(cell)}'";
+            return Problem.NotFinite;
         }
 
         if (feature.Type == FeatureType.Int)
         {
             if (number != Math.Floor(number))
             {
-                return $"expected an integer, found '{Shorten(cell)}'";
+                return Problem.NotIntegral;
             }
 
             if (outOfRange == RangePolicy.Reject && feature.Categories is { Count: > 0 } categories &&
                 !categories.Contains(((long)number).ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal))
             {
-                return $"'{Shorten(cell)}' is not one of the declared categories";
+                return Problem.NotACategory;
             }
         }
 
@@ -74,20 +114,42 @@ internal static class FeatureParser
         {
             if (number < feature.Min)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"{number} is below the minimum {feature.Min}");
+                return Problem.BelowMin;
             }
 
             if (number > feature.Max)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"{number} is above the maximum {feature.Max}");
+                return Problem.AboveMax;
             }
         }
 
-        return null;
+        return Problem.None;
     }
 
-    private static bool IsNaN(ReadOnlySpan<char> value) =>
-        value.Equals("NaN", StringComparison.OrdinalIgnoreCase);
+    private static string Describe(Problem problem, FeatureSpec feature, double number, ReadOnlySpan<char> cell) => problem switch
+    {
+        Problem.NotFinite => $"expected a finite number, found '{Shorten(cell)}'",
+        Problem.NotIntegral => $"expected an integer, found '{Shorten(cell)}'",
+        Problem.NotACategory => $"'{Shorten(cell)}' is not one of the declared categories",
+        Problem.BelowMin => string.Create(CultureInfo.InvariantCulture, $"{number} is below the minimum {feature.Min}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{number} is above the maximum {feature.Max}"),
+    };
+
+    private static string NotANumber(FeatureSpec feature, ReadOnlySpan<char> cell) =>
+        feature.Type == FeatureType.Int ? $"expected an integer, found '{Shorten(cell)}'" : $"expected a number, found '{Shorten(cell)}'";
+
+    private static bool IsNaN(ReadOnlySpan<byte> value) =>
+        value.Length == 3 && (value[0] | 0x20) == 'n' && (value[1] | 0x20) == 'a' && (value[2] | 0x20) == 'n';
 
     private static string Shorten(ReadOnlySpan<char> value) => value.Length > 40 ? string.Concat(value[..40], "…") : value.ToString();
+
+    private enum Problem
+    {
+        None,
+        NotFinite,
+        NotIntegral,
+        NotACategory,
+        BelowMin,
+        AboveMax,
+    }
 }
