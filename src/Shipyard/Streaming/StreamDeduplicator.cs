@@ -44,6 +44,28 @@ public sealed class StreamDeduplicator
     public async Task<StreamMarker?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
+        if (FindRemembered(id) is { } remembered)
+        {
+            return remembered;
+        }
+
+        var marker = await ReadAsync(MarkerName(id), cancellationToken).ConfigureAwait(false);
+        if (marker is null || !marker.Done || marker.Id != id || !IsLive(marker))
+        {
+            return null;
+        }
+
+        Remember(marker);
+        return marker;
+    }
+
+    /// <summary>
+    /// The done marker of <paramref name="id"/> if this instance remembers it (answered or seen within the retention
+    /// window and not evicted from the in-memory LRU); null otherwise. No storage call.
+    /// </summary>
+    public StreamMarker? FindRemembered(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
         lock (_lock)
         {
             if (_recent.TryGetValue(id, out var node))
@@ -58,14 +80,7 @@ public sealed class StreamDeduplicator
             }
         }
 
-        var marker = await ReadAsync(MarkerName(id), cancellationToken).ConfigureAwait(false);
-        if (marker is null || !marker.Done || marker.Id != id || !IsLive(marker))
-        {
-            return null;
-        }
-
-        Remember(marker);
-        return marker;
+        return null;
     }
 
     /// <summary>
@@ -120,12 +135,14 @@ public sealed class StreamDeduplicator
         throw new InvalidOperationException($"Stream message '{id}': its marker kept changing while claiming it; the delivery will be retried.");
     }
 
-    /// <summary>Marks <paramref name="marker"/>'s id as answered (overwrites the claim).</summary>
+    /// <summary>Marks <paramref name="marker"/>'s id as answered (overwrites the claim), recorded now by this deduplicator's clock.</summary>
     public async Task CompleteAsync(StreamMarker marker, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(marker);
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        var done = marker with { Done = true };
+
+        // The retention window is measured with the same clock that stamps the record (the caller's stamp may come from another clock).
+        var done = marker with { Done = true, RecordedOn = _time.GetUtcNow() };
         await _store.UploadTextAsync(StreamQueues.MarkerContainer, MarkerName(marker.Id), JsonSerializer.Serialize(done), new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
         Remember(done);
     }

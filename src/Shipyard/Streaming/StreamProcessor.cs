@@ -34,7 +34,9 @@ public sealed class StreamProcessor(StreamScorer scorer, StreamDeduplicator dedu
         var message = StreamScorer.Parse(text, out var id, out var errors);
         if (id is not null)
         {
-            var done = await deduplicator.FindAsync(id, cancellationToken).ConfigureAwait(false);
+            // Memory first, then straight to the conditional claim: a done marker in the store makes the claim fail and is
+            // returned by it, so a separate read of the marker would only add a storage round trip to every new message.
+            var done = deduplicator.FindRemembered(id);
             if (done is null)
             {
                 // Claim for longer than a delivery can legitimately take, so a dead owner's claim is taken over eventually.
