@@ -101,6 +101,38 @@ public abstract class ModelsCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Push_AfterInterruptedPushOfTheSamePackage_Completes()
+    {
+        var name = TestPackages.UniqueName();
+        var folder = TestPackages.Copy(Packages, name, "1");
+        await Store.CreateContainerIfNotExistsAsync(ModelRegistry.Container);
+        await Store.UploadAsync(ModelRegistry.Container, $"{name}/1/model.onnx", await File.ReadAllBytesAsync(Path.Combine(folder, "model.onnx")));
+
+        var push = await RunAsync(["models", "push", "--path", folder]);
+
+        Assert.True(push.ExitCode == 0, push.Error);
+        Assert.Equal(ModelPackage.FileNames.Select(f => $"{name}/1/{f}").Order(StringComparer.Ordinal), (await SnapshotAsync(name)).Keys);
+    }
+
+    [Fact]
+    public async Task Push_OverForeignPartialVersion_RefusedAndForeignFileKept()
+    {
+        var name = TestPackages.UniqueName();
+        var folder = TestPackages.Copy(Packages, name, "1");
+        await Store.CreateContainerIfNotExistsAsync(ModelRegistry.Container);
+        await Store.UploadAsync(ModelRegistry.Container, $"{name}/1/model.onnx", "someone else's model"u8.ToArray());
+        var before = await SnapshotAsync(name);
+
+        var push = await RunAsync(["models", "push", "--path", folder]);
+
+        Assert.Equal(1, push.ExitCode);
+        Assert.Equal(
+            $"error: version: {name} version 1 is incomplete in the store and its model.onnx differs from this package (another push of this version is running, or an interrupted one left it); versions are immutable, push it as a new version",
+            push.Error.Trim());
+        Assert.Equal(before, await SnapshotAsync(name));
+    }
+
+    [Fact]
     public async Task Push_ManifestNameDiffersFromFolder_Refused()
     {
         var name = TestPackages.UniqueName();
