@@ -207,21 +207,21 @@ public abstract class ModelsCommandsTests : IDisposable
         Assert.Equal(0, (await RunAsync(["models", "promote", name, "2", "--models-path", Bundled])).ExitCode);
         await server.RefreshAsync();
 
-        // The server's admin promotes 1 after the CLI read routing.json and before the CLI writes it.
-        var result = await RunAsync(["models", "canary", name, "1", "--percent", "50", "--models-path", Bundled],
-            store => new RacingBlobStore(store, () => server.PromoteAsync(name, "production", "1")));
+        // The server's admin sets a shadow after the CLI read routing.json and before the CLI writes its promotion.
+        var result = await RunAsync(["models", "promote", name, "1", "--models-path", Bundled],
+            store => new RacingBlobStore(store, () => server.PromoteAsync(name, "shadow", "1")));
 
         Assert.Equal(CommandErrors.Conflict, result.ExitCode);
         Assert.Equal(
             $"error: The routing of model '{name}' was changed by someone else while this change was being made; re-read it and try again. Nothing was changed by this command; run it again.",
             result.Error.Trim());
-        var routing = ModelRouting.Parse(await Store.ReadAllBytesAsync(ModelRegistry.Container, $"{name}/routing.json"));
-        Assert.Equal(new ModelRouting { Production = "1", History = ["2"] }.ToUtf8Json(), routing.ToUtf8Json());
+        Assert.Equal(new ModelRouting { Production = "2", Shadow = "1" }.ToUtf8Json(),
+            await Store.ReadAllBytesAsync(ModelRegistry.Container, $"{name}/routing.json"));
 
-        // Run again: it now applies on top of the other change.
-        var retry = await RunAsync(["models", "canary", name, "2", "--percent", "50", "--models-path", Bundled]);
+        // Run again: it now applies on top of the other change, which is kept.
+        var retry = await RunAsync(["models", "promote", name, "1", "--models-path", Bundled]);
         Assert.True(retry.ExitCode == 0, retry.Error);
-        Assert.Equal(new ModelRouting { Production = "1", Canary = new CanaryRoute("2", 50), History = ["2"] }.ToUtf8Json(),
+        Assert.Equal(new ModelRouting { Production = "1", Shadow = "1", History = ["2"] }.ToUtf8Json(),
             await Store.ReadAllBytesAsync(ModelRegistry.Container, $"{name}/routing.json"));
     }
 
