@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Shipyard.Functions.Errors;
 using Shipyard.Functions.Http;
+using Shipyard.Scoring;
 
 namespace Shipyard.Functions.Hosting;
 
@@ -9,7 +10,8 @@ namespace Shipyard.Functions.Hosting;
 public static class ShipyardHttpServiceCollectionExtensions
 {
     /// <summary>
-    /// camelCase JSON with enums as kebab-case strings; every error as <c>application/problem+json</c> (routes under
+    /// camelCase JSON with enums as kebab-case strings (compile-time serializers for the answers: <see cref="ScoringJsonContext"/>,
+    /// <see cref="HttpJsonContext"/>); every error as <c>application/problem+json</c> (routes under
     /// <c>/v2</c> also carry the Open Inference Protocol's <c>error</c> member); <see cref="ProblemExceptionHandler"/>;
     /// <see cref="JsonRequestReader"/>; the OpenAPI document.
     /// </summary>
@@ -19,6 +21,8 @@ public static class ShipyardHttpServiceCollectionExtensions
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
             json.SerializerOptions.MaxDepth = 64;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ScoringJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, HttpJsonContext.Default);
         });
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,6 +29,9 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
     public const string Container = "prediction-logs";
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    /// <summary>Each manifest's feature names, encoded once instead of on every logged row.</summary>
+    private static readonly ConditionalWeakTable<ModelManifest, JsonEncodedText[]> FeatureNames = [];
 
     private readonly IBlobStore _store;
     private readonly ShipyardOptions _options;
@@ -259,43 +263,46 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
     private static void WriteLine(Utf8JsonWriter w, LogEntry e)
     {
         var manifest = e.Batch.Manifest;
+        var names = FeatureNames.GetValue(manifest, static m => [.. m.Features.Select(f => JsonEncodedText.Encode(f.Name))]);
+        Span<byte> time = stackalloc byte[32];
+        e.Time.UtcDateTime.TryFormat(time, out var timeLength, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
         w.WriteStartObject();
-        w.WriteString("time", e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        w.WriteString("model", manifest.Name);
-        w.WriteString("version", manifest.Version);
-        w.WriteString("source", SourceName(e.Source));
-        w.WriteStartObject("inputs");
+        w.WriteString(JsonNames.Time, time[..timeLength]);
+        w.WriteString(JsonNames.Model, manifest.Name);
+        w.WriteString(JsonNames.Version, manifest.Version);
+        w.WriteString(JsonNames.Source, SourceName(e.Source));
+        w.WriteStartObject(JsonNames.Inputs);
         for (var f = 0; f < manifest.Features.Count; f++)
         {
-            var spec = manifest.Features[f];
             if (!e.Batch.IsPresent(e.Row, f))
             {
-                w.WriteNull(spec.Name);
+                w.WriteNull(names[f]);
                 continue;
             }
 
-            switch (spec.Type)
+            switch (manifest.Features[f].Type)
             {
                 case FeatureType.Float:
-                    w.WriteNumber(spec.Name, e.Batch.GetNumber(e.Row, f));
+                    w.WriteNumber(names[f], e.Batch.GetNumber(e.Row, f));
                     break;
                 case FeatureType.Int:
-                    w.WriteNumber(spec.Name, e.Batch.GetInteger(e.Row, f));
+                    w.WriteNumber(names[f], e.Batch.GetInteger(e.Row, f));
                     break;
                 default:
-                    w.WriteString(spec.Name, e.Batch.GetString(e.Row, f));
+                    w.WriteString(names[f], e.Batch.GetString(e.Row, f));
                     break;
             }
         }
 
         w.WriteEndObject();
-        w.WritePropertyName("prediction");
+        w.WritePropertyName(JsonNames.Prediction);
         switch (e.Prediction)
         {
             case ClassPrediction c:
                 w.WriteStartObject();
-                w.WriteString("label", c.Label);
-                w.WriteStartObject("probabilities");
+                w.WriteString(JsonNames.Label, c.Label);
+                w.WriteStartObject(JsonNames.Probabilities);
                 foreach (var (label, p) in c.Probabilities)
                 {
                     w.WriteNumber(label, p);
@@ -306,7 +313,7 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
                 break;
             case RegressionPrediction r:
                 w.WriteStartObject();
-                w.WriteNumber("value", r.Value);
+                w.WriteNumber(JsonNames.Value, r.Value);
                 w.WriteEndObject();
                 break;
         }
@@ -345,6 +352,20 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
             : $"{Environment.MachineName}-{Environment.ProcessId}";
         var chars = raw.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').Take(40).ToArray();
         return new string(chars).Trim('-') is { Length: > 0 } id ? id : "instance";
+    }
+
+    /// <summary>The fixed property names of a log line, encoded once.</summary>
+    private static class JsonNames
+    {
+        public static readonly JsonEncodedText Time = JsonEncodedText.Encode("time");
+        public static readonly JsonEncodedText Model = JsonEncodedText.Encode("model");
+        public static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
+        public static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+        public static readonly JsonEncodedText Inputs = JsonEncodedText.Encode("inputs");
+        public static readonly JsonEncodedText Prediction = JsonEncodedText.Encode("prediction");
+        public static readonly JsonEncodedText Label = JsonEncodedText.Encode("label");
+        public static readonly JsonEncodedText Probabilities = JsonEncodedText.Encode("probabilities");
+        public static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
     }
 
     private readonly record struct PartitionKey(string Model, string Version, long Hour);
