@@ -73,6 +73,12 @@ internal static class ModelsCommands
                 await error.WriteLineAsync($"error: the store could not be used: {ex.Message}").ConfigureAwait(false);
                 return CommandErrors.BadInput;
             }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count > 0 && ex.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
+            {
+                // Azure.Core's retry policy gives up with every attempt's failure; the last one says enough.
+                await error.WriteLineAsync($"error: the store could not be used: {ex.InnerExceptions[^1].Message} (gave up after {ex.InnerExceptions.Count} attempts)").ConfigureAwait(false);
+                return CommandErrors.BadInput;
+            }
         });
 
     /// <summary>Refuses a model name the registry would not accept (the same rule as the manifest and the HTTP routes).</summary>

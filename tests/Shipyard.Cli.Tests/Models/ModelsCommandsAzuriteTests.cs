@@ -49,6 +49,27 @@ public sealed class ModelsCommandsAzuriteTests(AzuriteFixture azurite) : ModelsC
         Assert.DoesNotContain(badKey, output.ToString() + error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task List_StoreUnreachable_OneErrorLineNoStackTrace()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var connection = azurite.ConnectionString.Replace($":{azurite.BlobPort}/", $":{port}/", StringComparison.Ordinal);
+
+        var root = new System.CommandLine.RootCommand { Shipyard.Cli.Commands.ModelsCommands.Create() };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await root.Parse(["models", "list", "--connection-string", connection, "--models-path", Bundled])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: the store could not be used: Connection refused", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, output.ToString() + error, StringComparison.Ordinal);
+    }
+
     private static async Task<Drift.CliRunner.Result> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
