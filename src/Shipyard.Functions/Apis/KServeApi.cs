@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shipyard.Functions.Apis.Contracts;
 using Shipyard.Functions.Errors;
+using Shipyard.Functions.Forwarding;
 using Shipyard.Functions.Security;
 using Shipyard.Models;
 using Shipyard.Scoring;
@@ -32,8 +33,8 @@ public static class KServeApi
         authorized.MapGet("/models/{name}/versions/{version}", ModelMetadata).WithName("KServeModelVersionMetadata");
         authorized.MapGet("/models/{name}/ready", (string name, ModelRegistry registry) => ModelReady(name, null, registry)).WithName("KServeModelReady");
         authorized.MapGet("/models/{name}/versions/{version}/ready", ModelReady).WithName("KServeModelVersionReady");
-        authorized.MapPost("/models/{name}/infer", (string name, [AsParameters] PredictDependencies d) => InferAsync(name, null, d)).WithName("KServeInfer").WithInferMetadata();
-        authorized.MapPost("/models/{name}/versions/{version}/infer", InferAsync).WithName("KServeVersionInfer").WithInferMetadata();
+        authorized.MapPost("/models/{name}/infer", (string name, [AsParameters] PredictDependencies d) => InferAsync(name, null, d)).WithName("KServeInfer").WithInferMetadata().WithGpuForwarding(app);
+        authorized.MapPost("/models/{name}/versions/{version}/infer", InferAsync).WithName("KServeVersionInfer").WithInferMetadata().WithGpuForwarding(app);
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shipyard.Functions.Errors;
+using Shipyard.Functions.Forwarding;
 using Shipyard.Functions.Apis.Contracts;
 using Shipyard.Functions.Http;
 using Shipyard.Functions.Security;
@@ -24,8 +25,8 @@ public static class PredictApi
     public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/api/models/{name}").WithTags("Predict").RequireAuthorization(ShipyardRoles.CallerPolicy);
-        models.MapPost("/predict", Predict).WithName("Predict").WithPredictMetadata();
-        models.MapPost("/versions/{version}/predict", PredictVersion).WithName("PredictVersion").WithPredictMetadata();
+        models.MapPost("/predict", Predict).WithName("Predict").WithPredictMetadata().WithGpuForwarding(app);
+        models.MapPost("/versions/{version}/predict", PredictVersion).WithName("PredictVersion").WithPredictMetadata().WithGpuForwarding(app);
         return app;
     }
 

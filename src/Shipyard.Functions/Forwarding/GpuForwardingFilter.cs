@@ -1,0 +1,71 @@
+using Shipyard.Functions.Errors;
+using Shipyard.Functions.Http;
+using Shipyard.Models;
+
+namespace Shipyard.Functions.Forwarding;
+
+/// <summary>
+/// On the predict and infer routes: a request for a <c>cuda</c> model goes to the GPU app and its answer is relayed.
+/// When the GPU app cannot be reached, <c>prefer-gpu</c> models are scored here on the CPU (header
+/// <see cref="GpuForwarder.ServedByHeader"/> says so) and <c>require</c> models answer 503.
+/// </summary>
+internal sealed class GpuForwardingFilter(GpuForwarder forwarder, JsonRequestReader reader) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.Request.Headers.ContainsKey(GpuForwarder.ForwardedHeader)
+            || forwarder.HeavyManifest(http.GetRouteValue("name") as string, http.GetRouteValue("version") as string) is not { } manifest)
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+
+        var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+        var (outcome, response) = await forwarder.ForwardAsync(http.Request, body, http.RequestAborted).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case ForwardOutcome.Answered:
+                return new RelayedResponse(response!);
+            case ForwardOutcome.KeyRefused:
+                return Problems.Create(
+                    StatusCodes.Status502BadGateway,
+                    "The GPU app refused this app's key.",
+                    $"Model '{manifest.Name}' runs on the GPU app, which did not accept GPU_APP_KEY; the operator must list that key in the GPU app's Shipyard__Auth__FunctionKeys.");
+            case ForwardOutcome.Unreachable when manifest.Runtime.DevicePolicy == DevicePolicy.Require:
+                http.Response.Headers.RetryAfter = "10";
+                return Problems.Create(
+                    StatusCodes.Status503ServiceUnavailable,
+                    "The GPU app is unavailable.",
+                    $"Model '{manifest.Name}' version {manifest.Version} requires a GPU (devicePolicy require) and the GPU app did not answer; retry later.");
+            default:
+                // prefer-gpu: score here on the CPU, from the buffered body.
+                http.Request.Body = new MemoryStream(body.ToArray(), writable: false);
+                http.Response.Headers[GpuForwarder.ServedByHeader] = "local-fallback";
+                return await next(context).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The whole body, under the same content-type and size rules as a local prediction.</summary>
+    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        JsonRequestReader.EnsureJsonContentType(request);
+        var limit = reader.Options.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            throw new RequestTooLargeException(limit).ToRejection();
+        }
+
+        using var buffer = new MemoryStream();
+        try
+        {
+            await using var limited = new LengthLimitedStream(request.Body, limit);
+            await limited.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestTooLargeException tooLarge)
+        {
+            throw tooLarge.ToRejection();
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+}
