@@ -204,7 +204,7 @@ public sealed class ModelPackage
                 if (!stored.AsSpan().SequenceEqual(content))
                 {
                     throw new PackageInvalidException(
-                        $"version: {Name} version {Version} is incomplete in the store and its {file} differs from this package (another push of this version is running, or an interrupted one left it); versions are immutable, push it as a new version");
+                        $"version: {Name} version {Version} is incomplete in the store and its {file} differs from this package (another upload of this version is running, or an interrupted one left it); versions are immutable, give the package a new version");
                 }
             }
         }
@@ -219,7 +219,7 @@ public sealed class ModelPackage
     };
 
     private PackageInvalidException AlreadyExists() =>
-        new($"version: {Name} version {Version} already exists in the store; versions are immutable, push it as a new version");
+        new($"version: {Name} version {Version} already exists in the store; versions are immutable, give the package a new version");
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using Shipyard.Models.Internals;
-using Shipyard.Storage;
 
 namespace Shipyard.Models;
 
@@ -44,26 +43,13 @@ public sealed partial class ModelRegistry
         }
 
         var files = await ReadPackageAsync(zipPackage, _options.Limits.MaxPackageBytes, cancellationToken).ConfigureAwait(false);
-        var manifest = ValidatePackage(name, version, files);
+        var package = ModelPackage.Validate(name, version, files, "the URL");
+        var manifest = package.Manifest;
 
-        // model.json goes last and only if absent: a version becomes visible to pollers complete, and two concurrent
-        // uploads of the same version cannot both win.
-        foreach (var file in PackageFiles.Skip(1))
-        {
-            if (files.TryGetValue(file, out var content))
-            {
-                await _store.UploadAsync(Container, $"{name}/{version}/{file}", content, new BlobUploadOptions { ContentType = ContentTypeOf(file) }, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        try
-        {
-            await _store.UploadAsync(Container, $"{name}/{version}/model.json", files["model.json"], new BlobUploadOptions { ContentType = "application/json", Conditions = BlobConditions.IfNotExists }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (BlobConditionFailedException)
-        {
-            throw new PackageInvalidException($"version: {name} version {version} already exists in the store; versions are immutable, upload it as a new version");
-        }
+        // Create-only writes, model.json last (ModelPackage.PublishAsync, shared with `shipyard models push`): a version
+        // becomes visible to pollers complete, and a concurrent upload of the same version cannot replace a single file
+        // of it (an unconditional model.onnx write could pair one upload's manifest with the other's model).
+        await package.PublishAsync(_store, cancellationToken).ConfigureAwait(false);
 
         RegistryLog.Uploaded(_logger, name, version, files["model.onnx"].Length);
         _telemetry.TrackEvent("ModelUploaded", new Dictionary<string, string> { ["model"] = name, ["version"] = version, ["sha256"] = manifest.Sha256 });
@@ -179,10 +165,6 @@ public sealed partial class ModelRegistry
         }
     }
 
-    // Shared with `shipyard models push`: one set of package checks whichever way a package reaches the store.
-    private static ModelManifest ValidatePackage(string name, string version, Dictionary<string, byte[]> files) =>
-        ModelPackage.Validate(name, version, files, "the URL").Manifest;
-
     private static string CommonFolder(List<ZipArchiveEntry> entries)
     {
         if (entries.Count == 0 || entries.Any(e => !e.FullName.Contains('/', StringComparison.Ordinal)))
@@ -194,8 +176,6 @@ public sealed partial class ModelRegistry
         var folder = first[..(first.IndexOf('/', StringComparison.Ordinal) + 1)];
         return entries.All(e => e.FullName.StartsWith(folder, StringComparison.Ordinal)) ? folder : "";
     }
-
-    private static string ContentTypeOf(string file) => ModelPackage.ContentTypeOf(file);
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }

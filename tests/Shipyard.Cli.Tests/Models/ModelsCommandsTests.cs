@@ -78,7 +78,7 @@ public abstract class ModelsCommandsTests : IDisposable
         var second = await RunAsync(["models", "push", "--path", folder]);
 
         Assert.Equal(1, second.ExitCode);
-        Assert.Equal($"error: version: {name} version 1 already exists in the store; versions are immutable, push it as a new version", second.Error.Trim());
+        Assert.Equal($"error: version: {name} version 1 already exists in the store; versions are immutable, give the package a new version", second.Error.Trim());
         Assert.Equal(before, await SnapshotAsync(name));
     }
 
@@ -127,7 +127,7 @@ public abstract class ModelsCommandsTests : IDisposable
 
         Assert.Equal(1, push.ExitCode);
         Assert.Equal(
-            $"error: version: {name} version 1 is incomplete in the store and its model.onnx differs from this package (another push of this version is running, or an interrupted one left it); versions are immutable, push it as a new version",
+            $"error: version: {name} version 1 is incomplete in the store and its model.onnx differs from this package (another upload of this version is running, or an interrupted one left it); versions are immutable, give the package a new version",
             push.Error.Trim());
         Assert.Equal(before, await SnapshotAsync(name));
     }
