@@ -12,7 +12,8 @@ namespace Shipyard.Batch.Internals;
 /// <remarks>
 /// The domain's JSON instance validation is not public (Scoring/Internals, written against <c>JsonElement</c>), so the
 /// CSV text rules live here; keep the two in step (same messages for the same problems).
-/// Numbers are parsed straight from the UTF-8 bytes (no string per cell). A cell with non-ASCII bytes (rare in a
+/// Numbers are parsed straight from the UTF-8 bytes (no string per cell), through <see cref="FastDouble"/> when it can
+/// be exact, else <c>double.TryParse</c>. A cell with non-ASCII bytes (rare in a
 /// numeric column: e.g. a no-break space around the number) is decoded and parsed as text, so that trimming follows
 /// <see cref="char.IsWhiteSpace(char)"/> exactly as for text.
 /// </remarks>
@@ -40,7 +41,7 @@ internal static class FeatureParser
             return feature.Required ? "required feature is missing" : null;
         }
 
-        if (!double.TryParse(trimmed, Styles, CultureInfo.InvariantCulture, out number))
+        if (!FastDouble.TryParse(trimmed, out number) && !double.TryParse(trimmed, Styles, CultureInfo.InvariantCulture, out number))
         {
             return NotANumber(feature, Encoding.UTF8.GetString(cell));
         }
