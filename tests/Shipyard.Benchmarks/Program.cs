@@ -21,4 +21,11 @@ if (args is ["--batch-throughput", var batchCsv, ..])
     return;
 }
 
+// `--batch-storage-throughput FILE.csv [MODEL] [REPEAT]`: raw ORT vs file->file vs whole jobs on the file store and Azurite, see docs/benchmarks.md "Batch".
+if (args is ["--batch-storage-throughput", var storageCsv, ..])
+{
+    await Shipyard.Benchmarks.Batch.BatchStorageThroughputProbe.RunAsync(storageCsv, args.Length > 2 ? args[2] : "diabetes", args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Shipyard.Batch;
+using Shipyard.Models;
+using Shipyard.Storage;
+using Shipyard.Testing;
+using Measured = Shipyard.Benchmarks.Batch.BatchThroughputProbe.Measured;
+
+namespace Shipyard.Benchmarks.Batch;
+
+/// <summary>
+/// Batch rows/s end to end through storage, side by side in one process with the same model, file and chunk size:
+/// raw ORT on pre-parsed arrays (the 100% line), the pipeline file → file (<see cref="BatchScorer"/> over
+/// <see cref="FileStream"/>s, as <c>shipyard score</c>), and the whole job as the BatchScore function runs it
+/// (<see cref="BlobBatchProcessor"/>: claim, streamed read, score, block upload of scored + errors, report) over the
+/// embedded <see cref="FileBlobStore"/> and over <see cref="AzureBlobStore"/> against a real Azurite started from
+/// node_modules (its CPU is not in the CPU column: Azurite is another process). Variants are interleaved round by round (so a load spike hits all of them), best of
+/// <c>REPEAT</c> rounds each. Inputs are uploaded before the clock starts, one blob per round (a new ETag; the same
+/// ETag would be <see cref="BatchOutcomeKind.AlreadyDone"/>). Run from the repository root:
+/// <c>dotnet artifacts/bench-batch/Shipyard.Benchmarks.dll --batch-storage-throughput FILE.csv [MODEL] [REPEAT]</c>.
+/// </summary>
+internal static class BatchStorageThroughputProbe
+{
+    public static async Task RunAsync(string csvPath, string modelName, int repeat)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), $"shipyard-batch-storage-probe-{Guid.NewGuid():N}");
+        var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync().ConfigureAwait(false);
+        try
+        {
+            var content = await File.ReadAllBytesAsync(csvPath).ConfigureAwait(false);
+            var fileStore = new FileBlobStore(Path.Combine(scratch, "store"));
+            var azureStore = new AzureBlobStore(StorageConnection.Parse(azurite.ConnectionString));
+            await using var fileJobs = await BlobJobs.CreateAsync(fileStore, Path.Combine(scratch, "file-registry"), modelName).ConfigureAwait(false);
+            await using var azureJobs = await BlobJobs.CreateAsync(azureStore, Path.Combine(scratch, "azure-registry"), modelName).ConfigureAwait(false);
+
+            using var lease = fileJobs.Lease();
+            var manifest = lease.Manifest;
+            var (features, rows) = BatchThroughputProbe.PreParse(csvPath, manifest);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"model {manifest.Name} v{manifest.Version}, {rows:N0} rows x {manifest.Features.Count} features, {content.Length / 1e6:F1} MB, chunk {BatchThroughputProbe.ChunkRows}, best of {repeat} interleaved rounds"));
+
+            Measured raw = Measured.None, file = Measured.None, fileBlob = Measured.None, azureBlob = Measured.None;
+            for (var round = 0; round < repeat; round++)
+            {
+                raw = raw.Min(BatchThroughputProbe.Measure(() => BatchThroughputProbe.RawOrt(lease, features, rows)));
+                file = file.Min(BatchThroughputProbe.Measure(() => BatchThroughputProbe.Pipeline(lease, csvPath)));
+                var fileInput = await fileJobs.UploadAsync(content, round).ConfigureAwait(false);
+                fileBlob = fileBlob.Min(BatchThroughputProbe.Measure(() => fileJobs.Process(fileInput, rows)));
+                var azureInput = await azureJobs.UploadAsync(content, round).ConfigureAwait(false);
+                azureBlob = azureBlob.Min(BatchThroughputProbe.Measure(() => azureJobs.Process(azureInput, rows)));
+            }
+
+            BatchThroughputProbe.Report("raw ORT (pre-parsed float[])", rows, raw, raw);
+            BatchThroughputProbe.Report("pipeline file->file", rows, file, raw);
+            BatchThroughputProbe.Report("job FileBlobStore->FileBlobStore", rows, fileBlob, raw);
+            BatchThroughputProbe.Report("job Azurite->Azurite", rows, azureBlob, raw);
+        }
+        finally
+        {
+            await azurite.DisposeAsync().ConfigureAwait(false);
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>A registry and a <see cref="BlobBatchProcessor"/> over one store, as the function app wires them.</summary>
+    private sealed class BlobJobs(IBlobStore store, ModelRegistry registry, string model) : IAsyncDisposable
+    {
+        private readonly BlobBatchProcessor _processor = new(store, registry,
+            new BatchScorer(new BatchOptions { ChunkRows = BatchThroughputProbe.ChunkRows }), NullLogger<BlobBatchProcessor>.Instance);
+
+        public static async Task<BlobJobs> CreateAsync(IBlobStore store, string dataPath, string model)
+        {
+            var registry = new ModelRegistry(store, Options.Create(new ShipyardOptions
+            {
+                ModelsPath = Path.GetFullPath("models"),
+                DataPath = dataPath,
+                RegistryPollInterval = TimeSpan.Zero,
+            }));
+            await registry.StartAsync().ConfigureAwait(false);
+            await store.CreateContainerIfNotExistsAsync(BlobBatchProcessor.InputContainer).ConfigureAwait(false);
+            return new BlobJobs(store, registry, model);
+        }
+
+        public ModelLease Lease()
+        {
+            var info = registry.Find(model) ?? throw new ArgumentException($"no model '{model}' under ./models");
+            return registry.Acquire(model, info.Routing.Production ?? throw new ArgumentException($"model '{model}' has no production version"));
+        }
+
+        /// <summary>Uploads the input of one round (untimed) and returns its name in <c>batch-in</c>.</summary>
+        public async Task<string> UploadAsync(byte[] content, int round)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"{model}/probe-{round}.csv");
+            await store.UploadAsync(BlobBatchProcessor.InputContainer, name, content).ConfigureAwait(false);
+            return name;
+        }
+
+        /// <summary>Times one whole job on <paramref name="name"/> (blocking: the caller measures this thread's process CPU).</summary>
+        public TimeSpan Process(string name, int rows)
+        {
+            var clock = Stopwatch.StartNew();
+            var outcome = _processor.ProcessAsync(name).GetAwaiter().GetResult();
+            var elapsed = clock.Elapsed;
+            if (outcome.Kind != BatchOutcomeKind.Completed || outcome.Report is not { Status: BatchStatus.Succeeded } report || report.Rows.Scored != rows)
+            {
+                throw new InvalidOperationException($"job on {name}: {outcome.Kind} {outcome.Report?.Status} {outcome.Report?.Reason}");
+            }
+
+            return elapsed;
+        }
+
+        public ValueTask DisposeAsync() => registry.DisposeAsync();
+    }
+}
