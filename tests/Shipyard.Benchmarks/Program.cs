@@ -28,4 +28,11 @@ if (args is ["--batch-storage-throughput", var storageCsv, ..])
     return;
 }
 
+// `--stream-throughput APP_DIR [MESSAGES] [INSTANCES,...]`: queue scoring end to end on Azurite, see docs/benchmarks.md "Streaming".
+if (args is ["--stream-throughput", var streamApp, ..])
+{
+    await Shipyard.Benchmarks.Streaming.StreamBenchmark.RunAsync(streamApp, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000, (args.Length > 3 ? args[3] : "1,32").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
