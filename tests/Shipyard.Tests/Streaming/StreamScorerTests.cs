@@ -143,9 +143,10 @@ public sealed class StreamScorerTests
     [Fact]
     public async Task ScoreAsync_NoVersion_IdIsTheStickyCanaryKey()
     {
-        // breast-cancer routes 10 % to canary v2: the version depends on the message id only, so a redelivery lands on
+        // 10 % to canary v2: the version depends on the message id only, so a redelivery lands on
         // the same version; over 200 ids both versions serve, each matching its own samples.csv.
-        await using var world = await StreamWorld.StartAsync();
+        await using var world = await StreamWorld.StartAsync(copyModels: ["breast-cancer"]);
+        await world.Models.Registry.SetRoutingAsync("breast-cancer", new ModelRouting { Production = "1", Canary = new CanaryRoute("2", 10) });
         var samples = new Dictionary<string, SampleData> { ["1"] = SampleData.Load("breast-cancer", "1"), ["2"] = SampleData.Load("breast-cancer", "2") };
         var seen = new HashSet<string>();
         for (var i = 0; i < 200; i++)

@@ -50,9 +50,9 @@ internal sealed class StreamWorld : IAsyncDisposable
     /// A world with the request, poison and result queues created. Without <paramref name="azurite"/> the markers and
     /// the queue are files under the model world's temporary folder.
     /// </summary>
-    public static async Task<StreamWorld> StartAsync(AzuriteFixture? azurite = null, StreamOptions? options = null, TimeProvider? time = null, Action<ShipyardOptions>? configure = null, bool startRegistry = true)
+    public static async Task<StreamWorld> StartAsync(AzuriteFixture? azurite = null, StreamOptions? options = null, TimeProvider? time = null, Action<ShipyardOptions>? configure = null, bool startRegistry = true, string[]? copyModels = null)
     {
-        var models = await TestWorld.StartAsync(configure: o =>
+        var models = await TestWorld.StartAsync(copyModels, configure: o =>
         {
             o.PredictionLogSampleRate = 0;
             configure?.Invoke(o);
