@@ -2,15 +2,12 @@
 """Cold start (DESIGN.md §4): process start -> first successful prediction of the self-contained ReadyToRun publish.
 
 Publishes src/Shipyard.Functions once (dotnet publish -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true),
-then RUNS times: starts the executable standalone on a free loopback port (embedded store, see below), POSTs one
+then RUNS times: starts the executable standalone on a free loopback port with a fresh data folder, POSTs one
 breast-cancer v1 prediction every 2 ms until one answers 200, and records the time from just before the process was
 spawned to that 200, and the CPU time the process used up to then (a figure the load of other processes does not
 change). Prints every run and the medians.
 
-Runs share one embedded store (a new instance of a deployed app finds routing.json already written); --fresh-store
-gives every run an empty one (the very first start, which also seeds routing.json).
-
-usage: python3 tests/peers/coldstart/coldstart.py [--runs 9] [--publish-dir DIR] [--no-publish] [--fresh-store]
+usage: python3 tests/peers/coldstart/coldstart.py [--runs 9] [--publish-dir DIR] [--no-publish]
 """
 import argparse
 import csv
@@ -48,9 +45,9 @@ def cpu_ms(pid):
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def one_run(exe, payload, store=None):
+def one_run(exe, payload):
     port = free_port()
-    data = store or tempfile.mkdtemp(prefix="shipyard-coldstart-")
+    data = tempfile.mkdtemp(prefix="shipyard-coldstart-")
     env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Production", Shipyard__Auth__AllowAnonymous="true",
                Shipyard__DataPath=data, Logging__LogLevel__Default="Warning")
     env.pop("FUNCTIONS_CUSTOMHANDLER_PORT", None)
@@ -77,8 +74,7 @@ def one_run(exe, payload, store=None):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        if store is None:
-            shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def main():
@@ -86,7 +82,6 @@ def main():
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--publish-dir", default=os.path.join(tempfile.gettempdir(), "shipyard-coldstart-publish"))
     parser.add_argument("--no-publish", action="store_true")
-    parser.add_argument("--fresh-store", action="store_true", help="every run starts with an empty embedded store")
     args = parser.parse_args()
     if not args.no_publish:
         command = ["dotnet", "publish", os.path.join(ROOT, "src", "Shipyard.Functions"), "-c", "Release", "-r", "linux-x64",
@@ -97,13 +92,8 @@ def main():
             sys.exit(f"publish failed ({published.returncode}):\n{published.stdout}{published.stderr}")
     exe = os.path.join(args.publish_dir, "Shipyard.Functions")
     payload = body()
-    # A new instance of a deployed app starts against a store that already holds routing.json for every model (the
-    # first start ever wrote it); --fresh-store starts every run from an empty store instead (that first start).
-    store = None if args.fresh_store else tempfile.mkdtemp(prefix="shipyard-coldstart-store-")
-    one_run(exe, payload, store)  # page cache warm-up (and the shared store's first start), not counted
-    runs = [one_run(exe, payload, store) for _ in range(args.runs)]
-    if store is not None:
-        shutil.rmtree(store, ignore_errors=True)
+    one_run(exe, payload)  # page cache warm-up, not counted
+    runs = [one_run(exe, payload) for _ in range(args.runs)]
     for i, (ms, cpu) in enumerate(runs):
         print(f"run {i + 1}: {ms:.0f} ms (CPU {cpu:.0f} ms)")
     wall = [ms for ms, _ in runs]
