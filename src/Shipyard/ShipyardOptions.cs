@@ -28,6 +28,11 @@ public sealed class ShipyardOptions
     /// <summary>How often the registry checks the bundled folder and the store for new versions and routing (default 30 s; zero or less disables polling).</summary>
     public TimeSpan RegistryPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a prediction for a model that is still loading after start waits for it before answering 503
+    /// (default 20 s, under the 30 s request timeout; zero answers 503 at once). Only the initial load waits: a new
+    /// version loaded later is swapped in while the old one keeps serving.</summary>
+    public TimeSpan InitialLoadWait { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Request and package size limits.</summary>
     public ScoringLimits Limits { get; set; } = new();
 }

@@ -28,6 +28,7 @@ public sealed partial class ModelRegistry
         if (progress is not null)
         {
             _models = new Dictionary<string, ModelState>(progress, StringComparer.Ordinal);
+            SignalPublished();
         }
 
         foreach (var group in packages.Values.GroupBy(p => p.Name, StringComparer.Ordinal))
@@ -58,6 +59,7 @@ public sealed partial class ModelRegistry
             {
                 progress[group.Key] = next[group.Key];
                 _models = new Dictionary<string, ModelState>(progress, StringComparer.Ordinal);
+                SignalPublished();
             }
         }
 

@@ -70,6 +70,7 @@ public sealed partial class ModelRegistry : IAsyncDisposable
     {
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         _ready = true;
+        SignalPublished();
     }
 
     /// <summary>Snapshot of every model, ordered by name.</summary>

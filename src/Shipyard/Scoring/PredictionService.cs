@@ -53,6 +53,7 @@ public sealed partial class PredictionService
     public async Task<PredictionResponse> PredictAsync(PredictionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        await _registry.WaitWhileLoadingAsync(request.Model, _options.InitialLoadWait, cancellationToken).ConfigureAwait(false);
         var (lease, shadow) = Route(request.Model, request.Version, request.RequestKey);
         using (lease)
         {
@@ -75,6 +76,7 @@ public sealed partial class PredictionService
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(request);
+        await _registry.WaitWhileLoadingAsync(model, _options.InitialLoadWait, cancellationToken).ConfigureAwait(false);
         var (lease, shadow) = Route(model, version, requestKey: null);
         using (lease)
         {

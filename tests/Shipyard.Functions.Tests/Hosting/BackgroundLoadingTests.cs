@@ -7,7 +7,8 @@ using Xunit;
 namespace Shipyard.Functions.Tests.Hosting;
 
 /// <summary>
-/// Models load in the background after the server listens. diabetes' model.onnx is a named pipe here, so its load
+/// Models load in the background after the server listens; predictions for a model still loading wait for it
+/// (Shipyard:InitialLoadWait). diabetes' model.onnx is a named pipe here, so its load
 /// blocks until the test writes the bytes: the window in which it is still loading is deterministic.
 /// </summary>
 public sealed class BackgroundLoadingTests : IDisposable
@@ -15,22 +16,10 @@ public sealed class BackgroundLoadingTests : IDisposable
     private readonly string _models = Path.Combine(Path.GetTempPath(), $"shipyard-loading-{Guid.NewGuid():N}");
 
     [Fact]
-    public async Task WhileAModelLoads_HealthAndPredictAre503NamingIt_ThenReady()
+    public async Task WhileAModelLoads_HealthIs503NamingIt_PredictWaitsForTheModel_ThenReady()
     {
-        foreach (var model in new[] { "breast-cancer", "diabetes" })
-        {
-            CopyDirectory(Path.Combine(RepoPaths.Models, model), Path.Combine(_models, model));
-        }
-
-        var pipe = Path.Combine(_models, "diabetes", "1", "model.onnx");
-        var bytes = await File.ReadAllBytesAsync(pipe);
-        File.Delete(pipe);
-        using (var mkfifo = Process.Start("mkfifo", pipe))
-        {
-            await mkfifo.WaitForExitAsync();
-            Assert.Equal(0, mkfifo.ExitCode);
-        }
-
+        var pipe = PrepareBlockedDiabetes();
+        var bytes = await ReadAndBlockAsync(pipe);
         using var app = new ShipyardApplicationFactory(ShipyardApplicationFactory.WithKeys(new Dictionary<string, string?> { ["Shipyard:ModelsPath"] = _models }))
         {
             WaitForModels = false,
@@ -49,15 +38,18 @@ public sealed class BackgroundLoadingTests : IDisposable
             using var ready = await client.GetAsync(new Uri("/v2/health/ready", UriKind.Relative));
             await HttpAssert.ProblemAsync(ready, HttpStatusCode.ServiceUnavailable);
 
-            using var predict = await client.PostAsync(new Uri("/api/models/diabetes/predict", UriKind.Relative),
-                Json.Body(new { instances = new[] { new { age = 0.0 } } }));
-            await HttpAssert.ProblemAsync(predict, HttpStatusCode.ServiceUnavailable);
-            Assert.NotNull(predict.Headers.RetryAfter);
+            // A prediction for the loading model waits for it (the load cannot finish before the pipe is written).
+            var sample = SampleCases.Load("diabetes", "1").Cases[0];
+            var predict = client.PostAsync(new Uri("/api/models/diabetes/predict", UriKind.Relative), Json.Instances(sample.Instance));
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            Assert.False(predict.IsCompleted, "the prediction answered before its model was loaded");
 
             await File.WriteAllBytesAsync(pipe, bytes);
             released = true;
-            await ShipyardApplicationFactory.WaitUntilReadyAsync(client);
+            using var answer = await predict;
+            PredictionAssert.Equal(sample, (await HttpAssert.OkJsonAsync(answer)).GetProperty("predictions")[0], "after the load");
 
+            await ShipyardApplicationFactory.WaitUntilReadyAsync(client);
             using var after = await client.GetAsync(new Uri("/v2/health/ready", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         }
@@ -69,6 +61,58 @@ public sealed class BackgroundLoadingTests : IDisposable
                 await File.WriteAllBytesAsync(pipe, bytes);
             }
         }
+    }
+
+    [Fact]
+    public async Task WhileAModelLoads_PredictWithoutWaiting_Is503WithRetryAfter()
+    {
+        var pipe = PrepareBlockedDiabetes();
+        var bytes = await ReadAndBlockAsync(pipe);
+        using var app = new ShipyardApplicationFactory(ShipyardApplicationFactory.WithKeys(new Dictionary<string, string?>
+        {
+            ["Shipyard:ModelsPath"] = _models,
+            ["Shipyard:InitialLoadWait"] = "00:00:00",
+        }))
+        {
+            WaitForModels = false,
+        };
+        try
+        {
+            using var client = app.CreateClient(ShipyardApplicationFactory.FunctionKey);
+
+            using var predict = await client.PostAsync(new Uri("/api/models/diabetes/predict", UriKind.Relative),
+                Json.Body(new { instances = new[] { new { age = 0.0 } } }));
+
+            var problem = await HttpAssert.ProblemAsync(predict, HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(predict.Headers.RetryAfter);
+            Assert.Contains("loading", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await File.WriteAllBytesAsync(pipe, bytes);
+        }
+    }
+
+    /// <summary>Copies breast-cancer and diabetes; returns the path of diabetes' model.onnx.</summary>
+    private string PrepareBlockedDiabetes()
+    {
+        foreach (var model in new[] { "breast-cancer", "diabetes" })
+        {
+            CopyDirectory(Path.Combine(RepoPaths.Models, model), Path.Combine(_models, model));
+        }
+
+        return Path.Combine(_models, "diabetes", "1", "model.onnx");
+    }
+
+    /// <summary>Replaces <paramref name="pipe"/> with a named pipe (its load blocks until written) and returns the model bytes.</summary>
+    private static async Task<byte[]> ReadAndBlockAsync(string pipe)
+    {
+        var bytes = await File.ReadAllBytesAsync(pipe);
+        File.Delete(pipe);
+        using var mkfifo = Process.Start("mkfifo", pipe);
+        await mkfifo.WaitForExitAsync();
+        Assert.Equal(0, mkfifo.ExitCode);
+        return bytes;
     }
 
     /// <inheritdoc />
