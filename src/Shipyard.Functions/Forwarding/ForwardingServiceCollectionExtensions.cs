@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Shipyard;
 using Shipyard.Models;
 
 namespace Shipyard.Functions.Forwarding;
@@ -17,21 +18,29 @@ public static class ForwardingServiceCollectionExtensions
             .Bind(configuration.GetSection(GpuForwardingOptions.Section))
             .Configure(options =>
             {
+                // The URL is not echoed in errors: a key pasted into it as ?code= must not end up in a log.
                 var url = configuration[GpuForwardingOptions.UrlSetting];
                 if (!string.IsNullOrWhiteSpace(url))
                 {
-                    options.Url = Uri.TryCreate(url, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)
+                    options.Url = Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+                        && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)
+                        && parsed.Query.Length == 0 && parsed.AbsolutePath == "/"
                         ? parsed
-                        : throw new OptionsValidationException(GpuForwardingOptions.UrlSetting, typeof(GpuForwardingOptions), [$"{GpuForwardingOptions.UrlSetting} '{url}' is not an absolute http or https URL."]);
+                        : throw new OptionsValidationException(GpuForwardingOptions.UrlSetting, typeof(GpuForwardingOptions), [$"{GpuForwardingOptions.UrlSetting} must be the GPU app's base URL: absolute http or https, no path, no query."]);
                 }
 
-                options.Key = configuration[GpuForwardingOptions.KeySetting];
+                if (configuration[GpuForwardingOptions.KeySetting] is { Length: > 0 } key)
+                {
+                    options.Key = key;
+                }
             })
+            .Validate(options => options.Url is null || !string.IsNullOrEmpty(options.Key), $"{GpuForwardingOptions.KeySetting} is empty: the GPU app would refuse every forwarded prediction.")
             .ValidateOnStart();
         services.AddSingleton(sp => new GpuForwarder(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
             sp.GetRequiredService<IOptions<GpuForwardingOptions>>(),
             sp.GetRequiredService<ModelRegistry>(),
+            sp.GetRequiredService<IOptions<ShipyardOptions>>(),
             sp.GetRequiredService<ILogger<GpuForwarder>>()));
         return services;
     }

@@ -12,7 +12,8 @@ namespace Shipyard.Functions.Forwarding;
 /// </summary>
 public sealed partial class GpuForwarder
 {
-    /// <summary>Marks a forwarded request; a request carrying it is never forwarded again (no loops).</summary>
+    /// <summary>Marks a forwarded request. An app that receives one and would forward it again is misconfigured (a GPU app
+    /// with <c>GPU_APP_URL</c> set): it answers 508 instead of looping.</summary>
     public const string ForwardedHeader = "X-Shipyard-Forwarded";
 
     /// <summary>Response header naming who scored a <c>cuda</c> model: <c>gpu-app</c> or <c>local-fallback</c>.</summary>
@@ -22,15 +23,18 @@ public sealed partial class GpuForwarder
     private readonly HttpClient _client;
     private readonly GpuForwardingOptions _options;
     private readonly ModelRegistry _registry;
+    private readonly TimeSpan _initialLoadWait;
     private readonly ILogger<GpuForwarder> _logger;
 
     /// <summary>Creates the forwarder; <paramref name="client"/> has no timeout of its own (see <see cref="GpuForwardingOptions.Timeout"/>).</summary>
-    public GpuForwarder(HttpClient client, IOptions<GpuForwardingOptions> options, ModelRegistry registry, ILogger<GpuForwarder> logger)
+    public GpuForwarder(HttpClient client, IOptions<GpuForwardingOptions> options, ModelRegistry registry, IOptions<ShipyardOptions> shipyard, ILogger<GpuForwarder> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(shipyard);
         _client = client;
         _options = options.Value;
         _registry = registry;
+        _initialLoadWait = shipyard.Value.InitialLoadWait;
         _logger = logger;
     }
 
@@ -40,11 +44,18 @@ public sealed partial class GpuForwarder
     /// <summary>
     /// The manifest of the version a request for <paramref name="name"/> (and <paramref name="version"/>, else production)
     /// would score with, when that version is a <c>cuda</c> model and forwarding is on; null when the request stays here
-    /// (unknown names too: the local handler answers those with its usual errors).
+    /// (unknown names too: the local handler answers those with its usual errors). Right after a start the manifest is
+    /// only known once the version has loaded, so this waits like a local prediction would (<c>Shipyard:InitialLoadWait</c>).
     /// </summary>
-    public ModelManifest? HeavyManifest(string? name, string? version)
+    public async ValueTask<ModelManifest?> HeavyManifestAsync(string? name, string? version, CancellationToken cancellationToken)
     {
-        if (!IsEnabled || name is null || _registry.Find(name) is not { } model)
+        if (!IsEnabled || name is null)
+        {
+            return null;
+        }
+
+        await _registry.WaitWhileLoadingAsync(name, _initialLoadWait, cancellationToken).ConfigureAwait(false);
+        if (_registry.Find(name) is not { } model)
         {
             return null;
         }

@@ -14,10 +14,19 @@ internal sealed class GpuForwardingFilter(GpuForwarder forwarder, JsonRequestRea
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (http.Request.Headers.ContainsKey(GpuForwarder.ForwardedHeader)
-            || forwarder.HeavyManifest(http.GetRouteValue("name") as string, http.GetRouteValue("version") as string) is not { } manifest)
+        var manifest = await forwarder.HeavyManifestAsync(http.GetRouteValue("name") as string, http.GetRouteValue("version") as string, http.RequestAborted)
+            .ConfigureAwait(false);
+        if (manifest is null)
         {
             return await next(context).ConfigureAwait(false);
+        }
+
+        if (http.Request.Headers.ContainsKey(GpuForwarder.ForwardedHeader))
+        {
+            return Problems.Create(
+                StatusCodes.Status508LoopDetected,
+                "Forwarding loop.",
+                "This app received a forwarded prediction and would forward it again: GPU_APP_URL must be set on the function app only, never on the GPU app.");
         }
 
         var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);

@@ -139,7 +139,7 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
     }
 
     [Fact]
-    public async Task ForwardedRequest_IsNeverForwardedAgain()
+    public async Task ForwardedRequest_ThatWouldBeForwardedAgain_Answers508()
     {
         using var app = FunctionApp(_gpu.Process.BaseAddress, GpuKey);
         using var client = await app.CreateReadyClientAsync(ShipyardApplicationFactory.FunctionKey);
@@ -149,18 +149,82 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
 
         using var response = await client.SendAsync(request);
 
-        PredictionAssert.Equal(sample, (await HttpAssert.OkJsonAsync(response)).GetProperty("predictions")[0], "not forwarded");
-        Assert.False(response.Headers.Contains(GpuForwarder.ServedByHeader));
+        var problem = await HttpAssert.ProblemAsync(response, (HttpStatusCode)508);
+        Assert.Contains("GPU_APP_URL", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void GpuAppUrl_NotAnHttpUrl_StopsTheAppAtStart()
+    public async Task RightAfterStart_CudaModelStillLoading_IsForwardedOnceLoaded()
     {
-        using var app = new ShipyardApplicationFactory(ShipyardApplicationFactory.WithKeys(new Dictionary<string, string?> { [GpuForwardingOptions.UrlSetting] = "ftp://gpu" }));
+        // digits' model.onnx is a named pipe: its load (and so its manifest) waits until the test writes the bytes.
+        var models = Path.Combine(Path.GetTempPath(), $"shipyard-forward-loading-{Guid.NewGuid():N}");
+        var package = Path.Combine(models, "digits", "1");
+        Directory.CreateDirectory(package);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Models, "digits", "1")))
+        {
+            File.Copy(file, Path.Combine(package, Path.GetFileName(file)));
+        }
+
+        var pipe = Path.Combine(package, "model.onnx");
+        var bytes = await File.ReadAllBytesAsync(pipe);
+        File.Delete(pipe);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var released = false;
+        try
+        {
+            using var app = FunctionApp(_gpu.Process.BaseAddress, GpuKey, models);
+            app.WaitForModels = false;
+            using var client = app.CreateClient(ShipyardApplicationFactory.FunctionKey);
+            var sample = SampleCases.Load("digits", "1").Cases[2];
+
+            var predict = client.PostAsync(new Uri("/api/models/digits/versions/1/predict", UriKind.Relative), Json.Instances(sample.Instance));
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            await File.WriteAllBytesAsync(pipe, bytes);
+            released = true;
+            using var response = await predict;
+
+            PredictionAssert.Equal(sample, (await HttpAssert.OkJsonAsync(response)).GetProperty("predictions")[0], "forwarded after the load");
+            Assert.Equal("gpu-app", Header(response, GpuForwarder.ServedByHeader));
+        }
+        finally
+        {
+            if (!released)
+            {
+                await File.WriteAllBytesAsync(pipe, bytes);
+            }
+
+            Directory.Delete(models, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void GpuAppUrl_NotAnHttpUrl_StopsTheAppAtStart_WithoutEchoingIt()
+    {
+        using var app = new ShipyardApplicationFactory(ShipyardApplicationFactory.WithKeys(new Dictionary<string, string?>
+        {
+            [GpuForwardingOptions.UrlSetting] = "ftp://gpu/?code=secret-in-url",
+            [GpuForwardingOptions.KeySetting] = GpuKey,
+        }));
 
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
 
-        Assert.Contains("GPU_APP_URL 'ftp://gpu' is not an absolute http or https URL", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("GPU_APP_URL must be the GPU app's base URL", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-in-url", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GpuAppUrl_WithoutKey_StopsTheAppAtStart()
+    {
+        using var app = new ShipyardApplicationFactory(ShipyardApplicationFactory.WithKeys(new Dictionary<string, string?> { [GpuForwardingOptions.UrlSetting] = "https://gpu.example" }));
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("GPU_APP_KEY is empty", error.ToString(), StringComparison.Ordinal);
     }
 
     private static ShipyardApplicationFactory FunctionApp(Uri gpuUrl, string gpuKey, string? modelsPath = null)
