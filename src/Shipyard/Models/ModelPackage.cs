@@ -181,6 +181,14 @@ public sealed class ModelPackage
         {
             if (!Files.TryGetValue(file, out var content))
             {
+                // A file this package lacks must not be there either, or the published version would mix two packages
+                // (e.g. another upload's baseline.json under this manifest). Checked before model.json is written.
+                if (await store.GetPropertiesAsync(ModelRegistry.Container, prefix + file, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    throw new PackageInvalidException(
+                        $"version: {Name} version {Version} is incomplete in the store and holds a {file} this package does not have (another upload of this version is running, or an interrupted one left it); versions are immutable, give the package a new version");
+                }
+
                 continue;
             }
 

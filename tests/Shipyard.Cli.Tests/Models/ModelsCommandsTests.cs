@@ -133,6 +133,24 @@ public abstract class ModelsCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Push_OverForeignFileThisPackageLacks_RefusedAndNothingPublished()
+    {
+        var name = TestPackages.UniqueName();
+        var folder = TestPackages.Copy(Packages, name, "1");
+        File.Delete(Path.Combine(folder, "samples.csv"));
+        await Store.CreateContainerIfNotExistsAsync(ModelRegistry.Container);
+        await Store.UploadAsync(ModelRegistry.Container, $"{name}/1/samples.csv", "from,another,upload\n"u8.ToArray());
+
+        var push = await RunAsync(["models", "push", "--path", folder]);
+
+        Assert.Equal(1, push.ExitCode);
+        Assert.Equal(
+            $"error: version: {name} version 1 is incomplete in the store and holds a samples.csv this package does not have (another upload of this version is running, or an interrupted one left it); versions are immutable, give the package a new version",
+            push.Error.Trim());
+        Assert.DoesNotContain($"{name}/1/model.json", (await SnapshotAsync(name)).Keys);
+    }
+
+    [Fact]
     public async Task Push_ManifestNameDiffersFromFolder_Refused()
     {
         var name = TestPackages.UniqueName();
