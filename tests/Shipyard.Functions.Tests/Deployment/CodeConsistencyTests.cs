@@ -74,8 +74,8 @@ public sealed partial class CodeConsistencyTests
         Assert.All(named, n => Assert.True(created.Contains(n.Name), $"{n.File} uses '{n.Name}', which infra/modules/storage.bicep does not create"));
     }
 
-    // configuration["NAME"], config["NAME"], GetEnvironmentVariable("NAME") with an UPPER_SNAKE name.
-    [GeneratedRegex(@"(?:\[\s*|GetEnvironmentVariable\(\s*)""(?<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)""")]
+    // configuration["NAME"], GetEnvironmentVariable("NAME"), or a constant naming it (const string XSetting = "NAME").
+    [GeneratedRegex(@"(?:\[\s*|GetEnvironmentVariable\(\s*|const\s+string\s+\w*Setting\s*=\s*)""(?<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)""")]
     private static partial Regex SettingReadPattern();
 
     [GeneratedRegex(@"public\s+[^=;{}()]+?\s+(?<name>[A-Z][A-Za-z0-9]*)\s*\{\s*get;")]
