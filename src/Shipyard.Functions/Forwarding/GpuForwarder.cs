@@ -25,6 +25,7 @@ public sealed partial class GpuForwarder
     private readonly ModelRegistry _registry;
     private readonly TimeSpan _initialLoadWait;
     private readonly ILogger<GpuForwarder> _logger;
+    private long _unreachableUntil;
 
     /// <summary>Creates the forwarder; <paramref name="client"/> has no timeout of its own (see <see cref="GpuForwardingOptions.Timeout"/>).</summary>
     public GpuForwarder(HttpClient client, IOptions<GpuForwardingOptions> options, ModelRegistry registry, IOptions<ShipyardOptions> shipyard, ILogger<GpuForwarder> logger)
@@ -71,6 +72,12 @@ public sealed partial class GpuForwarder
     /// </summary>
     internal async Task<(ForwardOutcome Outcome, HttpResponseMessage? Response)> ForwardAsync(HttpRequest request, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        if (Environment.TickCount64 < Volatile.Read(ref _unreachableUntil))
+        {
+            // Recently unreachable: answer from the fallback now rather than make every request wait for the timeout.
+            return (ForwardOutcome.Unreachable, null);
+        }
+
         using var message = new HttpRequestMessage(HttpMethod.Post, Target(request)) { Content = new ReadOnlyMemoryContent(body) };
         message.Content.Headers.ContentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/json");
         message.Headers.Add("x-functions-key", _options.Key ?? string.Empty);
@@ -93,13 +100,20 @@ public sealed partial class GpuForwarder
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             LogUnreachable(_logger, _options.Url!, ex.Message);
+            Break();
             return (ForwardOutcome.Unreachable, null);
         }
 
         switch (response.StatusCode)
         {
-            case HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout:
+            case HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout:
                 LogUnreachable(_logger, _options.Url!, $"status {(int)response.StatusCode}");
+                response.Dispose();
+                Break();
+                return (ForwardOutcome.Unreachable, null);
+            case HttpStatusCode.ServiceUnavailable:
+                // Shipyard itself answers 503 for one model still loading there: fall back for this request only.
+                LogUnreachable(_logger, _options.Url!, "status 503");
                 response.Dispose();
                 return (ForwardOutcome.Unreachable, null);
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
@@ -110,6 +124,8 @@ public sealed partial class GpuForwarder
                 return (ForwardOutcome.Answered, response);
         }
     }
+
+    private void Break() => Volatile.Write(ref _unreachableUntil, Environment.TickCount64 + (long)_options.BreakDuration.TotalMilliseconds);
 
     /// <summary>The GPU app's URL for this request: same path and query, minus the caller's <c>code</c> key.</summary>
     private Uri Target(HttpRequest request)

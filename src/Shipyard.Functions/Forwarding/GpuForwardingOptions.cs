@@ -25,4 +25,8 @@ public sealed class GpuForwardingOptions
     /// <summary>How long to wait for the GPU app before falling back (<c>prefer-gpu</c>) or answering 503 (<c>require</c>);
     /// below the 30 s request timeout so a fallback still has time to score. Default 20 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>After the GPU app could not be reached (connection failure, timeout, 502/504), how long predictions skip
+    /// it and go straight to their fallback instead of each waiting for <see cref="Timeout"/>. Default 10 s.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(10);
 }

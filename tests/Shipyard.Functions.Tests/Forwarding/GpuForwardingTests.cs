@@ -107,6 +107,22 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
     }
 
     [Fact]
+    public async Task GpuAppDown_LaterRequestsSkipItForTheBreakDuration()
+    {
+        using var app = FunctionApp(new Uri($"http://127.0.0.1:{AppProcess.FreePort()}"), GpuKey);
+        using var client = await app.CreateReadyClientAsync(ShipyardApplicationFactory.FunctionKey);
+        var sample = SampleCases.Load("digits", "1").Cases[0];
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.PostAsync(new Uri("/api/models/digits/predict", UriKind.Relative), Json.Instances(sample.Instance));
+            Assert.Equal("local-fallback", Header(response, GpuForwarder.ServedByHeader));
+        }
+
+        Assert.Single(app.Logs.Messages, m => m.Contains("unreachable", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GpuAppDown_RequireModel_Answers503WithRetryAfter()
     {
         var models = Path.Combine(Path.GetTempPath(), $"shipyard-require-models-{Guid.NewGuid():N}");
