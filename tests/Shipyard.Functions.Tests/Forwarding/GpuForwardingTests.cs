@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Shipyard.Functions.Forwarding;
 using Shipyard.Functions.Tests.Infrastructure;
-using Shipyard.Testing;
 using Xunit;
 
 namespace Shipyard.Functions.Tests.Forwarding;
@@ -125,33 +124,20 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
     [Fact]
     public async Task GpuAppDown_RequireModel_Answers503WithRetryAfter()
     {
-        var models = Path.Combine(Path.GetTempPath(), $"shipyard-require-models-{Guid.NewGuid():N}");
-        try
-        {
-            var package = Path.Combine(models, "digits", "1");
-            Directory.CreateDirectory(package);
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Models, "digits", "1")))
-            {
-                File.Copy(file, Path.Combine(package, Path.GetFileName(file)));
-            }
+        await using var models = ModelsFolder.Copy("digits");
+        var manifestPath = Path.Combine(models.Package("digits", "1"), "model.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        manifest["runtime"]!["devicePolicy"] = "require";
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        using var app = FunctionApp(new Uri($"http://127.0.0.1:{AppProcess.FreePort()}"), GpuKey, models.Path);
+        using var client = app.CreateClient(ShipyardApplicationFactory.FunctionKey);
+        var sample = SampleCases.Load("digits", "1").Cases[0];
 
-            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(package, "model.json")))!;
-            manifest["runtime"]!["devicePolicy"] = "require";
-            File.WriteAllText(Path.Combine(package, "model.json"), manifest.ToJsonString());
-            using var app = FunctionApp(new Uri($"http://127.0.0.1:{AppProcess.FreePort()}"), GpuKey, models);
-            using var client = app.CreateClient(ShipyardApplicationFactory.FunctionKey);
-            var sample = SampleCases.Load("digits", "1").Cases[0];
+        using var response = await client.PostAsync(new Uri("/api/models/digits/versions/1/predict", UriKind.Relative), Json.Instances(sample.Instance));
 
-            using var response = await client.PostAsync(new Uri("/api/models/digits/versions/1/predict", UriKind.Relative), Json.Instances(sample.Instance));
-
-            var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
-            Assert.Contains("requires a GPU", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-            Assert.NotNull(response.Headers.RetryAfter);
-        }
-        finally
-        {
-            Directory.Delete(models, recursive: true);
-        }
+        var problem = await HttpAssert.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("requires a GPU", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.RetryAfter);
     }
 
     [Fact]
@@ -172,36 +158,19 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
     [Fact]
     public async Task RightAfterStart_CudaModelStillLoading_IsForwardedOnceLoaded()
     {
-        // digits' model.onnx is a named pipe: its load (and so its manifest) waits until the test writes the bytes.
-        var models = Path.Combine(Path.GetTempPath(), $"shipyard-forward-loading-{Guid.NewGuid():N}");
-        var package = Path.Combine(models, "digits", "1");
-        Directory.CreateDirectory(package);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Models, "digits", "1")))
-        {
-            File.Copy(file, Path.Combine(package, Path.GetFileName(file)));
-        }
-
-        var pipe = Path.Combine(package, "model.onnx");
-        var bytes = await File.ReadAllBytesAsync(pipe);
-        File.Delete(pipe);
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
-        {
-            await mkfifo.WaitForExitAsync();
-            Assert.Equal(0, mkfifo.ExitCode);
-        }
-
-        var released = false;
+        // digits' model.onnx is a named pipe: its load (and so its manifest) waits until the test releases it.
+        await using var models = ModelsFolder.Copy("digits");
+        await models.BlockLoadAsync("digits", "1");
+        using var app = FunctionApp(_gpu.Process.BaseAddress, GpuKey, models.Path);
+        app.WaitForModels = false;
         try
         {
-            using var app = FunctionApp(_gpu.Process.BaseAddress, GpuKey, models);
-            app.WaitForModels = false;
             using var client = app.CreateClient(ShipyardApplicationFactory.FunctionKey);
             var sample = SampleCases.Load("digits", "1").Cases[2];
 
             var predict = client.PostAsync(new Uri("/api/models/digits/versions/1/predict", UriKind.Relative), Json.Instances(sample.Instance));
             await Task.Delay(TimeSpan.FromMilliseconds(300));
-            await File.WriteAllBytesAsync(pipe, bytes);
-            released = true;
+            await models.ReleaseAsync();
             using var response = await predict;
 
             PredictionAssert.Equal(sample, (await HttpAssert.OkJsonAsync(response)).GetProperty("predictions")[0], "forwarded after the load");
@@ -209,12 +178,7 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
         }
         finally
         {
-            if (!released)
-            {
-                await File.WriteAllBytesAsync(pipe, bytes);
-            }
-
-            Directory.Delete(models, recursive: true);
+            await models.ReleaseAsync();
         }
     }
 
