@@ -1,90 +1,194 @@
 // Open-loop fixed-rate load: request i is *scheduled* at start + i/rate whether or not earlier ones finished, and
-// its latency is measured from that scheduled time (so a stalled server cannot hide its queueing delay: no
-// coordinated omission, the reason wrk2 exists). Plain wrk has no -R, hence this client.
+// its latency is measured from that scheduled time to the end of its response (so a stalled server cannot hide its
+// queueing delay: no coordinated omission, the reason wrk2 exists). Plain wrk has no -R, hence this client.
+//
+// It shares a 2-core machine with the server it measures, so it is deliberately lean: raw keep-alive sockets, one
+// pre-formatted request, one scheduler thread sleeping with sub-millisecond precision (no spinning, no per-request
+// tasks or allocations), one blocking receive thread per connection. Its own CPU time per request is printed so a
+// figure can be checked against what the client took from the server.
 //
 // usage: dotnet run -c Release --project tests/peers/load -- --url URL --body FILE --rate RPS --duration SECONDS
-//        [--connections 32] [--warmup 3] [--header "name: value"]
-// prints one JSON line: {"url","rate","achievedRate","requests","errors","p50Ms","p90Ms","p99Ms","p999Ms","maxMs"}
+//        [--connections 32] [--warmup 3] [--header "name: value"]...
+// prints one JSON line: {"Url","Rate","AchievedRate","Requests","Errors","P50Ms","P90Ms","P99Ms","P999Ms","MaxMs",
+//        "ClientCpuMsPerRequest","SendLagP99Ms"}
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 
 var options = Args.Parse(args);
-var body = File.ReadAllBytes(options.BodyFile);
-using var handler = new SocketsHttpHandler
+if (options.Url.Scheme != Uri.UriSchemeHttp)
 {
-    MaxConnectionsPerServer = options.Connections,
-    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-    UseProxy = false,
-};
-using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+    Console.Error.WriteLine("only http:// URLs are supported");
+    return 2;
+}
 
-await RunAsync(options.Warmup, record: false);
-var result = await RunAsync(options.Duration, record: true);
+var request = FormatRequest(options.Url, options.Headers, File.ReadAllBytes(options.BodyFile));
+var endPoint = Resolve(options.Url);
+Connection[] connections;
+try
+{
+    connections = [.. Enumerable.Range(0, options.Connections).Select(slot => new Connection(slot, options.Connections, endPoint, request))];
+}
+catch (SocketException e)
+{
+    Console.Error.WriteLine($"cannot connect to {endPoint}: {e.Message}");
+    return 1;
+}
+
+PreciseSleep.PrepareThread();
+Run(options.Warmup);
+var recorded = Run(options.Duration);
+var cpuMs = recorded.CpuTime.TotalMilliseconds;
+var result = new Result(
+    options.Url.ToString(), options.Rate, Math.Round(recorded.Total / recorded.Elapsed.TotalSeconds, 1), recorded.Total, recorded.Errors,
+    recorded.LatencyMs(0.50), recorded.LatencyMs(0.90), recorded.LatencyMs(0.99), recorded.LatencyMs(0.999), recorded.LatencyMs(1.0),
+    Math.Round(recorded.Total == 0 ? double.NaN : cpuMs / recorded.Total, 4), recorded.SendLagMs(0.99));
 Console.WriteLine(JsonSerializer.Serialize(result));
-
-async Task<Result> RunAsync(double seconds, bool record)
+if (recorded.Errors > 0)
 {
-    var total = (int)Math.Round(seconds * options.Rate);
-    var latencies = new double[total];
-    var errors = 0;
-    var tasks = new List<Task>(total);
-    var clock = Stopwatch.StartNew();
-    var ticksPerRequest = Stopwatch.Frequency / options.Rate;
-    for (var i = 0; i < total; i++)
+    Console.Error.WriteLine($"{recorded.Errors} errors, first: {recorded.FirstError}");
+}
+
+return 0;
+
+// Schedules `seconds` worth of requests at the fixed rate and waits for every one to finish (or fail).
+Phase Run(double seconds)
+{
+    var phase = new Phase((int)Math.Round(seconds * options.Rate), Stopwatch.Frequency / options.Rate);
+    foreach (var connection in connections)
     {
-        var scheduled = (long)(i * ticksPerRequest);
-        while (scheduled > clock.ElapsedTicks)
-        {
-            // Sleep in ~1 ms steps, then send everything that is due: a spinning scheduler would take a whole core from
-            // the server on a small machine. Lateness of a send counts in its latency (measured from `scheduled`).
-            await Task.Delay(1);
-        }
-
-        var index = i;
-        tasks.Add(Task.Run(async () =>
-        {
-            try
-            {
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var request = new HttpRequestMessage(HttpMethod.Post, options.Url) { Content = content };
-                foreach (var (name, value) in options.Headers)
-                {
-                    request.Headers.TryAddWithoutValidation(name, value);
-                }
-
-                using var response = await client.SendAsync(request);
-                await response.Content.ReadAsByteArrayAsync();
-                if (!response.IsSuccessStatusCode)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-            }
-            catch (HttpRequestException)
-            {
-                Interlocked.Increment(ref errors);
-            }
-            catch (TaskCanceledException)
-            {
-                Interlocked.Increment(ref errors);
-            }
-
-            latencies[index] = (clock.ElapsedTicks - scheduled) * 1000.0 / Stopwatch.Frequency;
-        }));
+        connection.Begin(phase);
     }
 
-    await Task.WhenAll(tasks);
-    var elapsed = clock.Elapsed.TotalSeconds;
-    Array.Sort(latencies);
-    double P(double q) => latencies.Length == 0 ? double.NaN : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
-    return new Result(options.Url.ToString(), options.Rate, Math.Round(total / elapsed, 1), total, errors,
-        Math.Round(P(0.50), 3), Math.Round(P(0.90), 3), Math.Round(P(0.99), 3), Math.Round(P(0.999), 3), Math.Round(latencies.Length > 0 ? latencies[^1] : double.NaN, 3));
+    var cpuBefore = Environment.CpuUsage.TotalTime;
+    phase.Start = Stopwatch.GetTimestamp();
+    for (var i = 0; i < phase.Total; i++)
+    {
+        var due = phase.Scheduled(i);
+        PreciseSleep.Until(due);
+
+        // If the scheduler woke late (or the machine was busy) everything already due goes out at once, and the
+        // lateness counts in those latencies since they are measured from `due`; SendLag shows how much was ours.
+        phase.SendLag[i] = Stopwatch.GetTimestamp() - due;
+        connections[i % connections.Length].Submit();
+    }
+
+    phase.Completed.Wait();
+    phase.Elapsed = Stopwatch.GetElapsedTime(phase.Start);
+    phase.CpuTime = Environment.CpuUsage.TotalTime - cpuBefore;
+    return phase;
+}
+
+// POST with keep-alive (HTTP/1.1 default); a --header of the same name replaces Host or Content-Type.
+static byte[] FormatRequest(Uri url, IReadOnlyList<(string Name, string Value)> extra, byte[] body)
+{
+    var headers = new List<(string Name, string Value)> { ("Host", url.Authority), ("Content-Type", "application/json") };
+    foreach (var header in extra)
+    {
+        headers.RemoveAll(h => string.Equals(h.Name, header.Name, StringComparison.OrdinalIgnoreCase));
+        headers.Add(header);
+    }
+
+    var head = new StringBuilder().Append(CultureInfo.InvariantCulture, $"POST {url.PathAndQuery} HTTP/1.1\r\n");
+    foreach (var (name, value) in headers.Where(h => !string.Equals(h.Name, "Content-Length", StringComparison.OrdinalIgnoreCase)))
+    {
+        head.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+    }
+
+    head.Append(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n\r\n");
+    return [.. Encoding.ASCII.GetBytes(head.ToString()), .. body];
+}
+
+static IPEndPoint Resolve(Uri url)
+{
+    // Prefer IPv4 so "localhost" means the same loopback address that the servers in the benchmarks listen on.
+    var addresses = IPAddress.TryParse(url.IdnHost, out var literal) ? [literal] : Dns.GetHostAddresses(url.IdnHost);
+    var address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses[0];
+    return new IPEndPoint(address, url.Port);
 }
 
 /// <summary>One run's figures (latencies in milliseconds from the scheduled send time).</summary>
-internal sealed record Result(string Url, double Rate, double AchievedRate, int Requests, int Errors, double P50Ms, double P90Ms, double P99Ms, double P999Ms, double MaxMs);
+/// <param name="ClientCpuMsPerRequest">This process's CPU time (all threads) during the recorded run per request.</param>
+/// <param name="SendLagP99Ms">99th percentile of how late the scheduler handed a request to its connection.</param>
+internal sealed record Result(
+    string Url, double Rate, double AchievedRate, int Requests, int Errors,
+    double P50Ms, double P90Ms, double P99Ms, double P999Ms, double MaxMs,
+    double ClientCpuMsPerRequest, double SendLagP99Ms);
+
+/// <summary>
+/// One warm-up or recorded run: the schedule, and each request's outcome, written by the connection threads.
+/// </summary>
+internal sealed class Phase
+{
+    private readonly double ticksPerRequest;
+    private readonly double[] latencyMs;
+    private int remaining;
+    private int errors;
+
+    public Phase(int total, double ticksPerRequest)
+    {
+        Total = total;
+        this.ticksPerRequest = ticksPerRequest;
+        latencyMs = new double[total];
+        SendLag = new long[total];
+        remaining = total;
+        if (total == 0)
+        {
+            Completed.Set();
+        }
+    }
+
+    public int Total { get; }
+
+    public long Start { get; set; }
+
+    public long[] SendLag { get; }
+
+    public ManualResetEventSlim Completed { get; } = new();
+
+    public TimeSpan Elapsed { get; set; }
+
+    public TimeSpan CpuTime { get; set; }
+
+    public int Errors => Volatile.Read(ref errors);
+
+    public string? FirstError { get; private set; }
+
+    public long Scheduled(int index) => Start + (long)(index * ticksPerRequest);
+
+    /// <summary>Request <paramref name="index"/> is over now: fully answered, or failed (its latency still counts).</summary>
+    public void Finish(int index, string? error)
+    {
+        latencyMs[index] = Stopwatch.GetElapsedTime(Scheduled(index)).TotalMilliseconds;
+        if (error is not null && Interlocked.Increment(ref errors) == 1)
+        {
+            FirstError = error;
+        }
+
+        if (Interlocked.Decrement(ref remaining) == 0)
+        {
+            Completed.Set();
+        }
+    }
+
+    public double LatencyMs(double quantile) => Percentile(latencyMs, quantile);
+
+    public double SendLagMs(double quantile) => Percentile([.. SendLag.Select(t => t * 1000.0 / Stopwatch.Frequency)], quantile);
+
+    private static double Percentile(double[] values, double quantile)
+    {
+        if (values.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToArray();
+        return Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)], 3);
+    }
+}
 
 /// <summary>Command-line options.</summary>
 internal sealed record Args(Uri Url, string BodyFile, double Rate, double Duration, int Connections, double Warmup, IReadOnlyList<(string Name, string Value)> Headers)
