@@ -17,7 +17,8 @@ namespace Shipyard.Scoring;
 /// monitoring. Records are buffered in memory per model/version/hour and written as one JSON Lines blob per flush,
 /// <c>{model}/{version}/{yyyy}/{MM}/{dd}/{HH}/{yyyyMMddTHHmmssfff}-{instance}-{seq}.jsonl</c>, when a partition holds
 /// <c>PredictionLog:FlushRecords</c> records, every <c>PredictionLog:FlushInterval</c>, on <see cref="FlushAsync"/> and on
-/// dispose. Logging never blocks or fails a request: when <c>PredictionLog:Capacity</c> records are waiting, new
+/// dispose. At most <c>PredictionLog:MaxRowsPerSecond</c> rows per version and second are logged, so a busy server's
+/// log costs stay bounded. Logging never blocks or fails a request: when <c>PredictionLog:Capacity</c> records are waiting, new
 /// ones are dropped and counted (<see cref="Dropped"/>, telemetry event <c>PredictionLogDropped</c>). Thread-safe singleton.
 /// </summary>
 /// <remarks>Line format (team contract): <c>{"time":"2026-11-22T10:00:00.123Z","model":"…","version":"…","source":"http",
@@ -40,12 +41,14 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly Dictionary<PartitionKey, List<LogEntry>> _pending = [];
+    private readonly Dictionary<(string Model, string Version), RowsThisSecond> _rates = [];
     private readonly HashSet<Task> _writes = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _instance;
     private Task? _timerLoop;
     private long _buffered;
     private long _dropped;
+    private long _overRate;
     private long _written;
     private long _sequence;
     private bool _containerReady;
@@ -70,11 +73,14 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
     /// <summary>Records written to the store.</summary>
     public long Written => Interlocked.Read(ref _written);
 
+    /// <summary>Rows not logged because their version had reached <c>PredictionLog:MaxRowsPerSecond</c>.</summary>
+    public long OverRate => Interlocked.Read(ref _overRate);
+
     /// <summary>
     /// Logs every row of one scored request, or none of them (the sample decision is per request, with probability
-    /// <c>Shipyard:PredictionLogSampleRate</c>). Never blocks on I/O.
+    /// <c>Shipyard:PredictionLogSampleRate</c>, within <c>PredictionLog:MaxRowsPerSecond</c>). Never blocks on I/O.
     /// </summary>
-    /// <returns>True when the rows were buffered; false when not sampled, dropped, or the writer is disposed.</returns>
+    /// <returns>True when the rows were buffered; false when not sampled, over the rate cap, dropped, or the writer is disposed.</returns>
     public bool TryLog(PredictionSource source, FeatureBatch batch, IReadOnlyList<Prediction> predictions)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -86,18 +92,24 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
         }
 
         var rows = Math.Min(batch.Count, predictions.Count);
-        if (Interlocked.Add(ref _buffered, rows) > _options.PredictionLog.Capacity)
-        {
-            Interlocked.Add(ref _buffered, -rows);
-            Drop(rows, "buffer full");
-            return false;
-        }
-
         var now = _time.GetUtcNow();
         var key = new PartitionKey(batch.Manifest.Name, batch.Manifest.Version, now.Ticks / TimeSpan.TicksPerHour);
         List<LogEntry>? full = null;
         lock (_lock)
         {
+            if (!WithinRate(key, now, rows))
+            {
+                Interlocked.Add(ref _overRate, rows);
+                return false;
+            }
+
+            if (Interlocked.Add(ref _buffered, rows) > _options.PredictionLog.Capacity)
+            {
+                Interlocked.Add(ref _buffered, -rows);
+                Drop(rows, "buffer full");
+                return false;
+            }
+
             if (!_pending.TryGetValue(key, out var list))
             {
                 _pending[key] = list = [];
@@ -122,6 +134,36 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
             StartWrite(key, full);
         }
 
+        return true;
+    }
+
+    /// <summary>Counts <paramref name="rows"/> against the version's rows of this second; false when over the cap. Under <c>_lock</c>.</summary>
+    private bool WithinRate(PartitionKey key, DateTimeOffset now, int rows)
+    {
+        var cap = _options.PredictionLog.MaxRowsPerSecond;
+        if (cap <= 0)
+        {
+            return true;
+        }
+
+        var second = now.Ticks / TimeSpan.TicksPerSecond;
+        if (!_rates.TryGetValue((key.Model, key.Version), out var window))
+        {
+            _rates[(key.Model, key.Version)] = window = new RowsThisSecond();
+        }
+
+        if (window.Second != second)
+        {
+            window.Second = second;
+            window.Rows = 0;
+        }
+
+        if (window.Rows > 0 && window.Rows + rows > cap)
+        {
+            return false;
+        }
+
+        window.Rows += rows;
         return true;
     }
 
@@ -366,6 +408,14 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
         public static readonly JsonEncodedText Label = JsonEncodedText.Encode("label");
         public static readonly JsonEncodedText Probabilities = JsonEncodedText.Encode("probabilities");
         public static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
+    }
+
+    /// <summary>Rows logged in one second for one version (<c>PredictionLog:MaxRowsPerSecond</c>).</summary>
+    private sealed class RowsThisSecond
+    {
+        public long Second { get; set; }
+
+        public int Rows { get; set; }
     }
 
     private readonly record struct PartitionKey(string Model, string Version, long Hour);

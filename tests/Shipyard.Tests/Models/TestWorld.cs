@@ -13,14 +13,14 @@ namespace Shipyard.Tests.Models;
 /// </summary>
 internal sealed class TestWorld : IAsyncDisposable
 {
-    private TestWorld(string root, string modelsPath, ShipyardOptions options, IShipyardTelemetry? telemetry)
+    private TestWorld(string root, string modelsPath, ShipyardOptions options, IShipyardTelemetry? telemetry, TimeProvider? clock)
     {
         Root = root;
         ModelsPath = modelsPath;
         Options = options;
         Store = new FileBlobStore(Path.Combine(root, "store"));
         Registry = new ModelRegistry(Store, Microsoft.Extensions.Options.Options.Create(options), telemetry);
-        Log = new PredictionLogWriter(Store, Microsoft.Extensions.Options.Options.Create(options));
+        Log = new PredictionLogWriter(Store, Microsoft.Extensions.Options.Options.Create(options), timeProvider: clock);
         Service = new PredictionService(Registry, Log, Microsoft.Extensions.Options.Options.Create(options), telemetry);
     }
 
@@ -39,7 +39,7 @@ internal sealed class TestWorld : IAsyncDisposable
     public PredictionService Service { get; }
 
     /// <summary>Creates a world; <paramref name="copyModels"/> copies the named bundled models into a private folder first.</summary>
-    public static async Task<TestWorld> StartAsync(string[]? copyModels = null, Action<ShipyardOptions>? configure = null, bool start = true, IShipyardTelemetry? telemetry = null)
+    public static async Task<TestWorld> StartAsync(string[]? copyModels = null, Action<ShipyardOptions>? configure = null, bool start = true, IShipyardTelemetry? telemetry = null, TimeProvider? clock = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "shipyard-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -57,7 +57,7 @@ internal sealed class TestWorld : IAsyncDisposable
 
         var options = new ShipyardOptions { ModelsPath = modelsPath, RegistryPollInterval = TimeSpan.Zero };
         configure?.Invoke(options);
-        var world = new TestWorld(root, modelsPath, options, telemetry);
+        var world = new TestWorld(root, modelsPath, options, telemetry, clock);
         if (start)
         {
             await world.Registry.StartAsync();

@@ -4,6 +4,7 @@ using Shipyard.Models;
 using Shipyard.Scoring;
 using Shipyard.Storage;
 using Shipyard.Tests.Models;
+using Shipyard.Tests.Streaming;
 using Xunit;
 
 namespace Shipyard.Tests.Scoring;
@@ -129,6 +130,31 @@ public class PredictionServiceTests
         await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = instances });
 
         Assert.Equal(3, world.Log.Dropped);
+    }
+
+    [Fact]
+    public async Task PredictAsync_LogOverRowsPerSecond_SkipsRequestsUntilTheNextSecond()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 12, 2, 10, 0, 0, 100, TimeSpan.Zero));
+        await using var world = await TestWorld.StartAsync(
+            ["diabetes"],
+            o => o.PredictionLog = new PredictionLogOptions { MaxRowsPerSecond = 5, FlushRecords = 1000, FlushInterval = TimeSpan.FromHours(1) },
+            clock: clock);
+        var samples = SampleData.Load("diabetes", "1");
+        async Task PredictAsync(int rows) =>
+            Assert.Equal(rows, (await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = samples.Instances(0, rows) })).Predictions.Count);
+
+        await PredictAsync(3); // 3 of 5
+        await PredictAsync(3); // would make 6: not logged, still answered
+        await PredictAsync(2); // 5 of 5
+        await PredictAsync(1); // not logged
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await PredictAsync(8); // the first request of a second is logged, even above the cap
+        await PredictAsync(1); // not logged
+
+        Assert.Equal(5, world.Log.OverRate);
+        Assert.Equal(0, world.Log.Dropped);
+        await WaitForLogLinesAsync(world, "diabetes/", 3 + 2 + 8);
     }
 
     [Fact]

@@ -6,7 +6,9 @@ namespace Shipyard.Scoring.Internals;
 
 /// <summary>
 /// Coalesces concurrent requests for one loaded version into one ONNX run of up to <c>MaxBatch</c> rows, waiting at
-/// most <c>MaxDelay</c> after the first request for others to join. Each request gets exactly its own rows back.
+/// most <c>MaxDelay</c> after the first request for others to join (by default not at all: a run takes what queued up
+/// while the previous runs were busy, so batches grow with the load by themselves). Each request gets exactly its own
+/// rows back, and a run that fails is retried request by request so one request's rows cannot fail another's.
 /// Lives as long as its <see cref="LoadedVersion"/> (disposed with the session, after every lease is gone, so no
 /// request can be queued then).
 /// </summary>
@@ -96,24 +98,46 @@ internal sealed class MicroBatcher : IDisposable
 
     private void Run(List<Item> items, int rows)
     {
+        if (items.Count == 1)
+        {
+            RunAlone(items[0]);
+            return;
+        }
+
+        RawScores scores;
         try
         {
-            var merged = items.Count == 1 ? items[0].Batch : FeatureBatch.Concat(items.Select(i => i.Batch).ToArray());
-            var scores = ModelScorer.Run(_loaded.Session, _loaded.Manifest, merged, CancellationToken.None);
-            _onBatch?.Invoke(_loaded.Manifest, items.Count, rows);
-            var offset = 0;
+            scores = ModelScorer.Run(_loaded.Session, _loaded.Manifest, FeatureBatch.Concat(items.Select(i => i.Batch).ToArray()), CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // One request's rows must not fail the others that happened to share its run: each is retried alone.
             foreach (var item in items)
             {
-                item.Done.TrySetResult(scores.Slice(offset, item.Batch.Count));
-                offset += item.Batch.Count;
+                RunAlone(item);
             }
+
+            return;
+        }
+
+        _onBatch?.Invoke(_loaded.Manifest, items.Count, rows);
+        var offset = 0;
+        foreach (var item in items)
+        {
+            item.Done.TrySetResult(scores.Slice(offset, item.Batch.Count));
+            offset += item.Batch.Count;
+        }
+    }
+
+    private void RunAlone(Item item)
+    {
+        try
+        {
+            item.Done.TrySetResult(ModelScorer.Run(_loaded.Session, _loaded.Manifest, item.Batch, CancellationToken.None));
         }
         catch (Exception ex)
         {
-            foreach (var item in items)
-            {
-                item.Done.TrySetException(ex);
-            }
+            item.Done.TrySetException(ex);
         }
     }
 
