@@ -58,10 +58,18 @@ public sealed class DriftTestApp : IDisposable
     private readonly ShipyardApplicationFactory _factory;
     private readonly WebApplicationFactory<Program> _app;
 
-    /// <summary>Starts the app with <paramref name="settings"/> on top of the keys and "scheduler off".</summary>
+    /// <summary>
+    /// Starts the app with <paramref name="settings"/> on top of the keys, "scheduler off" and "no prediction log rate
+    /// cap": the app's clock stands still, so every request of a test falls in one second and the cap
+    /// (<c>PredictionLog:MaxRowsPerSecond</c>, tested in the scoring tests) would log only its first 100 rows.
+    /// </summary>
     public DriftTestApp(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Shipyard:Drift:Scheduler:Enabled"] = "false" };
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Shipyard:Drift:Scheduler:Enabled"] = "false",
+            ["Shipyard:PredictionLog:MaxRowsPerSecond"] = "0",
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
