@@ -6,7 +6,7 @@
 # models/<name>/<version>/{model.onnx,model.json,samples.csv}, models/<name>/routing.json and
 # models/<name>/data/{train,holdout,drifted}.csv. Finally it profiles the training data into each
 # package's baseline.json with the Shipyard CLI (`shipyard profile`). Running it twice gives
-# byte-identical files, except baseline.json's `created` time.
+# byte-identical files on one machine, except baseline.json's `created` time (samples.csv: see README, Determinism).
 # Prerequisites: models/training/install.sh, and `npm ci --ignore-scripts` at the repo root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

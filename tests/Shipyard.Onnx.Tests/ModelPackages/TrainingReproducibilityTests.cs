@@ -1,12 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
 using Shipyard.Testing;
 
 namespace Shipyard.Onnx.Tests.ModelPackages;
 
 /// <summary>
 /// The committed packages are what models/training produces: each training script, run into a temporary
-/// folder with the settings of build_all.sh, writes files byte-identical to those under models/
-/// (so a converter or training change that was not rebuilt, or a hand edit, fails here).
+/// folder with the settings of build_all.sh, writes files byte-identical to those under models/, samples.csv's
+/// expected outputs equal within 1e-12 (so a converter or training change that was not rebuilt, or a hand edit, fails here).
 /// Needs Debian's python3-sklearn/python3-onnx (models/training/install.sh, .ci/run) and node_modules.
 /// </summary>
 public class TrainingReproducibilityTests
@@ -40,15 +41,64 @@ public class TrainingReproducibilityTests
             {
                 var committed = Path.Combine(RepoPaths.Models, model, file);
                 Assert.True(File.Exists(committed), $"{script} writes {model}/{file}, which is not committed.");
+                var difference = Path.GetFileName(file) == "samples.csv"
+                    ? SamplesDifference(File.ReadAllLines(committed), File.ReadAllLines(Path.Combine(rebuilt, file)))
+                    : File.ReadAllBytes(committed).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(rebuilt, file))) ? null : "bytes differ";
                 Assert.True(
-                    File.ReadAllBytes(committed).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(rebuilt, file))),
-                    $"{model}/{file} differs from what {script} produces: rebuild with models/training/build_all.sh.");
+                    difference is null,
+                    $"{model}/{file} differs from what {script} produces ({difference}): rebuild with models/training/build_all.sh.");
             }
         }
         finally
         {
             output.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Largest difference allowed between a committed and a rebuilt expected output in samples.csv. The expectations are
+    /// sklearn's float64 outputs, computed through OpenBLAS, whose kernels depend on the CPU: the digits MLP's
+    /// probabilities differ by up to 1.1e-15 between an Intel and an AMD EPYC machine (model.onnx is byte-identical).
+    /// </summary>
+    private const double SampleTolerance = 1e-12;
+
+    /// <summary>
+    /// Null when the two samples.csv texts have the same lines and cells, numbers equal within <see cref="SampleTolerance"/>
+    /// (inputs, labels and header are copied data, so they match exactly); otherwise the first difference.
+    /// </summary>
+    private static string? SamplesDifference(string[] committed, string[] rebuilt)
+    {
+        if (committed.Length != rebuilt.Length)
+        {
+            return $"{committed.Length} lines committed, {rebuilt.Length} rebuilt";
+        }
+
+        for (var line = 0; line < committed.Length; line++)
+        {
+            var expected = committed[line].Split(',');
+            var actual = rebuilt[line].Split(',');
+            if (expected.Length != actual.Length)
+            {
+                return $"line {line + 1}: {expected.Length} cells committed, {actual.Length} rebuilt";
+            }
+
+            for (var cell = 0; cell < expected.Length; cell++)
+            {
+                if (expected[cell] == actual[cell])
+                {
+                    continue;
+                }
+
+                var bothNumbers = double.TryParse(expected[cell], CultureInfo.InvariantCulture, out var a)
+                    & double.TryParse(actual[cell], CultureInfo.InvariantCulture, out var b);
+                if (!bothNumbers || Math.Abs(a - b) > SampleTolerance)
+                {
+                    return $"line {line + 1}, column {cell + 1}: {expected[cell]} committed, {actual[cell]} rebuilt";
+                }
+            }
+        }
+
+        return null;
     }
 
     private static async Task RunScriptAsync(string script, string outputDirectory)
