@@ -60,8 +60,8 @@ public sealed class DriftTestApp : IDisposable
 
     /// <summary>
     /// Starts the app with <paramref name="settings"/> on top of the keys, "scheduler off" and "no prediction log rate
-    /// cap": the app's clock stands still, so every request of a test falls in one second and the cap
-    /// (<c>PredictionLog:MaxRowsPerSecond</c>, tested in the scoring tests) would log only its first 100 rows.
+    /// cap": a test posts its rows faster than 100 a second, and the cap (<c>PredictionLog:MaxRowsPerSecond</c>, tested in
+    /// the scoring tests) would log only the first 100 of each second.
     /// </summary>
     public DriftTestApp(IReadOnlyDictionary<string, string?>? settings = null)
     {
