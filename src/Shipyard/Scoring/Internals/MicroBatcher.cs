@@ -1,24 +1,29 @@
-using System.Threading.Channels;
 using Shipyard.Models;
 using Shipyard.Models.Internals;
 
 namespace Shipyard.Scoring.Internals;
 
 /// <summary>
-/// Coalesces concurrent requests for one loaded version into one ONNX run of up to <c>MaxBatch</c> rows, waiting at
-/// most <c>MaxDelay</c> after the first request for others to join (by default not at all: a run takes what queued up
-/// while the previous runs were busy, so batches grow with the load by themselves). Each request gets exactly its own
-/// rows back, and a run that fails is retried request by request so one request's rows cannot fail another's.
-/// Lives as long as its <see cref="LoadedVersion"/> (disposed with the session, after every lease is gone, so no
-/// request can be queued then).
+/// Coalesces concurrent requests for one loaded version into ONNX runs of up to <c>MaxBatch</c> rows, one run at a
+/// time per version. A request that finds the version idle runs at once on its own thread (no queue, no thread hop:
+/// an idle server answers as fast as without micro-batching); requests that arrive while a run is busy queue up and
+/// the next run, on a thread-pool thread, takes them together, so batches grow with the load by themselves. With
+/// <c>MaxDelay</c> above zero, a request that finds the version idle instead waits up to that long for company
+/// (the run starts early once <c>MaxBatch</c> rows are queued). Each request gets exactly its own rows back, and a
+/// coalesced run that fails is retried request by request so one request's rows cannot fail another's.
 /// </summary>
-internal sealed class MicroBatcher : IDisposable
+internal sealed class MicroBatcher
 {
-    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly Lock _gate = new();
+    private readonly Queue<Item> _queued = new();
     private readonly LoadedVersion _loaded;
     private readonly int _maxRows;
     private readonly TimeSpan _maxDelay;
     private readonly Action<ModelManifest, int, int>? _onBatch;
+    private bool _busy; // a run is in progress or scheduled; whoever set it runs the queue until it is empty
+    private int _queuedRows;
+    private long _delayedRun; // id of the run a MaxDelay timer will start; 0 when none is waiting
+    private long _lastDelayedRun;
 
     public MicroBatcher(LoadedVersion loaded, MicroBatchingOptions options, Action<ModelManifest, int, int>? onBatch = null)
     {
@@ -26,11 +31,6 @@ internal sealed class MicroBatcher : IDisposable
         _maxRows = Math.Max(1, Math.Min(options.MaxBatch, loaded.Manifest.Runtime.MaxBatch));
         _maxDelay = options.MaxDelay < TimeSpan.Zero ? TimeSpan.Zero : options.MaxDelay;
         _onBatch = onBatch;
-        var workers = Math.Max(1, Environment.ProcessorCount);
-        for (var i = 0; i < workers; i++)
-        {
-            _ = Task.Run(WorkAsync);
-        }
     }
 
     /// <summary>Rows above which a request is run on its own rather than queued.</summary>
@@ -38,61 +38,114 @@ internal sealed class MicroBatcher : IDisposable
 
     public Task<RawScores> ScoreAsync(FeatureBatch batch, CancellationToken cancellationToken)
     {
-        var item = new Item(batch, new TaskCompletionSource<RawScores>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(item))
+        Item? item = null;
+        var startNow = false;
+        long delayedRun = 0;
+        lock (_gate)
         {
-            return Task.FromResult(ModelScorer.Run(_loaded.Session, _loaded.Manifest, batch, cancellationToken));
+            if (!_busy && _maxDelay == TimeSpan.Zero)
+            {
+                _busy = true; // idle: this thread runs its own rows, then whatever queued meanwhile
+            }
+            else
+            {
+                item = new Item(batch, new TaskCompletionSource<RawScores>(TaskCreationOptions.RunContinuationsAsynchronously));
+                _queued.Enqueue(item);
+                _queuedRows += batch.Count;
+                if (!_busy)
+                {
+                    _busy = true; // idle with MaxDelay: wait for company, then run
+                    _delayedRun = delayedRun = ++_lastDelayedRun;
+                }
+                else if (_delayedRun != 0 && _queuedRows >= _maxRows)
+                {
+                    _delayedRun = 0; // enough company: start the waiting run now
+                    startNow = true;
+                }
+            }
+        }
+
+        if (item is null)
+        {
+            try
+            {
+                var scores = ModelScorer.Run(_loaded.Session, _loaded.Manifest, batch, cancellationToken);
+                _onBatch?.Invoke(_loaded.Manifest, 1, batch.Count);
+                return Task.FromResult(scores);
+            }
+            finally
+            {
+                RunQueuedElsewhereOrIdle();
+            }
+        }
+
+        if (delayedRun != 0)
+        {
+            _ = Task.Delay(_maxDelay, CancellationToken.None).ContinueWith((_, state) => ((MicroBatcher)state!).StartDelayedRun(delayedRun), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        else if (startNow)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static b => b.RunQueued(), this, preferLocal: false);
         }
 
         return item.Done.Task.WaitAsync(cancellationToken);
     }
 
-    public void Dispose() => _queue.Writer.TryComplete();
-
-    private async Task WorkAsync()
+    private void StartDelayedRun(long id)
     {
-        var reader = _queue.Reader;
-        var items = new List<Item>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        lock (_gate)
         {
-            items.Clear();
-            var rows = 0;
-            if (!reader.TryRead(out var first))
+            if (_delayedRun != id)
             {
-                continue;
+                return; // started early because the batch filled up
             }
 
-            items.Add(first);
-            rows += first.Batch.Count;
-            var deadline = DateTime.UtcNow + _maxDelay;
-            while (rows < _maxRows)
+            _delayedRun = 0;
+        }
+
+        RunQueued();
+    }
+
+    /// <summary>After an inline run: hands what queued meanwhile to a pool thread (the caller's answer is ready), or goes idle.</summary>
+    private void RunQueuedElsewhereOrIdle()
+    {
+        lock (_gate)
+        {
+            if (_queued.Count == 0)
             {
-                if (reader.TryPeek(out var next))
-                {
-                    if (rows + next.Batch.Count > _maxRows || !reader.TryRead(out next))
-                    {
-                        break;
-                    }
+                _busy = false;
+                return;
+            }
+        }
 
-                    items.Add(next);
+        ThreadPool.UnsafeQueueUserWorkItem(static b => b.RunQueued(), this, preferLocal: false);
+    }
+
+    /// <summary>Runs the queue in batches of up to <see cref="MaxRows"/> rows until it is empty, then goes idle.</summary>
+    private void RunQueued()
+    {
+        var items = new List<Item>();
+        while (true)
+        {
+            var rows = 0;
+            lock (_gate)
+            {
+                while (_queued.TryPeek(out var next) && (items.Count == 0 || rows + next.Batch.Count <= _maxRows))
+                {
+                    items.Add(_queued.Dequeue());
                     rows += next.Batch.Count;
-                    continue;
                 }
 
-                var remaining = deadline - DateTime.UtcNow;
-                if (remaining <= TimeSpan.Zero)
+                _queuedRows -= rows;
+                if (items.Count == 0)
                 {
-                    break;
-                }
-
-                var wait = reader.WaitToReadAsync().AsTask();
-                if (await Task.WhenAny(wait, Task.Delay(remaining)).ConfigureAwait(false) != wait || !await wait.ConfigureAwait(false))
-                {
-                    break;
+                    _busy = false;
+                    return;
                 }
             }
 
             Run(items, rows);
+            items.Clear();
         }
     }
 
@@ -101,6 +154,7 @@ internal sealed class MicroBatcher : IDisposable
         if (items.Count == 1)
         {
             RunAlone(items[0]);
+            _onBatch?.Invoke(_loaded.Manifest, 1, rows);
             return;
         }
 
@@ -143,4 +197,3 @@ internal sealed class MicroBatcher : IDisposable
 
     private sealed record Item(FeatureBatch Batch, TaskCompletionSource<RawScores> Done);
 }
-
