@@ -143,6 +143,7 @@ public sealed class KServeApiTests : IClassFixture<KServeApiTests.Factory>
 
         var body = await HttpAssert.OkJsonAsync(response);
         Assert.Equal("1", body.GetProperty("model_version").GetString());
+        Assert.Equal((await response.Content.ReadAsByteArrayAsync()).Length, response.Content.Headers.ContentLength);
         var value = body.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "value");
         Assert.Equal(row.ExpectedValue!.Value, value.GetProperty("data")[0].GetDouble(), 1e-4 * Math.Abs(row.ExpectedValue.Value));
     }

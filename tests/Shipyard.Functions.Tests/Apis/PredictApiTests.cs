@@ -75,6 +75,9 @@ public sealed class PredictApiTests : IClassFixture<PredictApiTests.Factory>
         Assert.Equal("1", body.GetProperty("version").GetString());
         Assert.Equal("1", response.Headers.GetValues("X-Model-Version").Single());
         PredictionAssert.Equal(samples.Cases[0], body.GetProperty("predictions")[0], "diabetes production");
+        // Serialized before the response starts: Content-Length, not chunked (one socket write per answer).
+        Assert.Equal((await response.Content.ReadAsByteArrayAsync()).Length, response.Content.Headers.ContentLength);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
     }
 
     [Fact]
