@@ -66,15 +66,22 @@ public static class InstanceValidator
         }
 
         var stamp = index + 1;
+        var next = 0; // the feature expected next: instances usually list their features in manifest order
         foreach (var property in instance.EnumerateObject())
         {
-            if (!TryGetName(property, out var name))
+            string name;
+            int f;
+            if (next < plan.Utf8Names.Length && NameIs(property, plan.Utf8Names[next]))
+            {
+                f = next;
+                name = manifest.Features[f].Name;
+            }
+            else if (!TryGetName(property, out name))
             {
                 errors.Add(Path(index), "a feature name is " + InvalidUnicode);
                 continue;
             }
-
-            if (!plan.FeatureIndex.TryGetValue(name, out var f))
+            else if (!plan.FeatureIndex.TryGetValue(name, out f))
             {
                 if (manifest.UnknownFeatures == UnknownFeaturePolicy.Reject)
                 {
@@ -83,6 +90,8 @@ public static class InstanceValidator
 
                 continue;
             }
+
+            next = f + 1;
 
             if (seen[f] == stamp)
             {
@@ -200,6 +209,19 @@ public static class InstanceValidator
 
     // System.Text.Json throws InvalidOperationException when an escaped lone surrogate ("\ud800") is
     // transcoded to UTF-16; that is bad input (400), not a server fault.
+    /// <summary>Whether the property's (unescaped) name is <paramref name="utf8Name"/>, without allocating; false for a name that is not valid text.</summary>
+    private static bool NameIs(JsonProperty property, byte[] utf8Name)
+    {
+        try
+        {
+            return property.NameEquals(utf8Name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static bool TryGetName(JsonProperty property, out string name)
     {
         try

@@ -106,4 +106,23 @@ public class InstanceValidatorTests
         Assert.Null(batch.GetString(1, 2));
         Assert.Equal(0, batch.OutOfRangeCount);
     }
+
+    /// <summary>Names are matched in manifest order first (no string made), by lookup otherwise: any order and escaping give the same row.</summary>
+    [Theory]
+    [InlineData("""[{"a":2.5,"b":3,"c":"y"}]""")]
+    [InlineData("""[{"c":"y","b":3,"a":2.5}]""")]
+    [InlineData("""[{"b":3,"a":2.5,"c":"y"}]""")]
+    [InlineData("[{\"\\u0061\":2.5,\"b\":3,\"\\u0063\":\"y\"}]")]
+    [InlineData("""[{"a":2.5,"zz":1,"b":3,"c":"y"}]""")]
+    public void Validate_FeaturesInAnyOrderOrEscaped_FillTheSameRow(string json)
+    {
+        var lenient = TestManifests.Classifier();
+        lenient["unknownFeatures"] = "ignore";
+        var batch = InstanceValidator.Validate(TestManifests.Parse(lenient), JsonDocument.Parse(json).RootElement);
+
+        Assert.Equal(1, batch.Count);
+        Assert.Equal(2.5, batch.GetNumber(0, 0));
+        Assert.Equal(3, batch.GetInteger(0, 1));
+        Assert.Equal("y", batch.GetString(0, 2));
+    }
 }

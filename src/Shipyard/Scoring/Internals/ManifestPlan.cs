@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using Shipyard.Models;
 
 namespace Shipyard.Scoring.Internals;
@@ -16,6 +17,7 @@ internal sealed class ManifestPlan
             FeatureIndex[manifest.Features[i].Name] = i;
         }
 
+        Utf8Names = manifest.Features.Select(f => Encoding.UTF8.GetBytes(f.Name)).ToArray();
         InputFeatures = manifest.Onnx.Inputs.Select(input => (IReadOnlyList<int>)input.Features.Select(f => FeatureIndex[f]).ToArray()).ToArray();
         Categories = manifest.Features.Select(f => f.Categories is null ? null : new HashSet<string>(f.Categories, StringComparer.Ordinal)).ToArray();
         var outputs = new List<string>(3);
@@ -44,6 +46,9 @@ internal sealed class ManifestPlan
     }
 
     public Dictionary<string, int> FeatureIndex { get; }
+
+    /// <summary>Per feature, its name in UTF-8 (compared with JSON property names without making strings).</summary>
+    public byte[][] Utf8Names { get; }
 
     /// <summary>Per ONNX input (manifest order), the manifest feature indexes packed into it.</summary>
     public IReadOnlyList<int>[] InputFeatures { get; }
