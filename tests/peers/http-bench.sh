@@ -4,7 +4,8 @@
 # loopback, side by side in one run:
 #   1. saturation: wrk, closed loop, $CONNECTIONS connections, $DURATION s -> requests/s
 #   2. half of that server's saturation rate: tests/peers/load (open loop, fixed rate) -> p50/p99 from scheduled send
-#   3. Shipyard again with micro-batching on (Shipyard__MicroBatching__Enabled=true)
+#   3. Shipyard again with micro-batching on (the default since 57d47c9: MaxDelay 0, so a run takes whatever queued
+#      while the previous run was busy)
 # usage: tests/peers/http-bench.sh   (env: DURATION=15 CONNECTIONS=64 THREADS=2 OUT=/tmp/shipyard-http-bench-bin
 #        VARIANTS="node shipyard-off shipyard-on" NO_BUILD=1 to reuse the binaries in $OUT)
 # Release binaries go to $OUT (not src/*/bin) so the run does not clash with other builds in the checkout.
