@@ -207,8 +207,6 @@ public static class InstanceValidator
 
     private const string InvalidUnicode = "not valid Unicode text (a lone surrogate escape such as \\ud800)";
 
-    // System.Text.Json throws InvalidOperationException when an escaped lone surrogate ("\ud800") is
-    // transcoded to UTF-16; that is bad input (400), not a server fault.
     /// <summary>Whether the property's (unescaped) name is <paramref name="utf8Name"/>, without allocating; false for a name that is not valid text.</summary>
     private static bool NameIs(JsonProperty property, byte[] utf8Name)
     {
@@ -222,6 +220,8 @@ public static class InstanceValidator
         }
     }
 
+    // System.Text.Json throws InvalidOperationException when an escaped lone surrogate ("\ud800") is
+    // transcoded to UTF-16; that is bad input (400), not a server fault.
     private static bool TryGetName(JsonProperty property, out string name)
     {
         try

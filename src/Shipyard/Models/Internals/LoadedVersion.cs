@@ -67,7 +67,6 @@ internal sealed class LoadedVersion
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
-            (Volatile.Read(ref _batcher) as IDisposable)?.Dispose();
             Session.Dispose();
         }
     }
