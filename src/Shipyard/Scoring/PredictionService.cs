@@ -24,6 +24,7 @@ public sealed partial class PredictionService
     private readonly IShipyardTelemetry _telemetry;
     private readonly ILogger _logger;
     private readonly int _maxShadowRuns;
+    private readonly Func<LoadedVersion, MicroBatcher> _newBatcher; // one delegate, not a closure per request
     private int _shadowRuns;
     private long _shadowDropped;
 
@@ -40,6 +41,7 @@ public sealed partial class PredictionService
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         // Shadow runs share the CPU with real traffic: at most a few at a time; beyond that they are skipped, never queued.
         _maxShadowRuns = Math.Max(2, Environment.ProcessorCount * 2);
+        _newBatcher = loaded => new MicroBatcher(loaded, _options.MicroBatching, OnMicroBatch);
     }
 
     /// <summary>Shadow runs skipped because too many were already running.</summary>
@@ -126,17 +128,9 @@ public sealed partial class PredictionService
         var started = Stopwatch.GetTimestamp();
         try
         {
-            Task<RawScores> scoring;
-            var micro = _options.MicroBatching;
-            if (micro.Enabled && batch.Count < Math.Min(micro.MaxBatch, lease.Manifest.Runtime.MaxBatch))
-            {
-                var batcher = lease.Loaded.GetOrAddScoringState(loaded => new MicroBatcher(loaded, micro, OnMicroBatch));
-                scoring = batcher.ScoreAsync(batch, cancellationToken);
-            }
-            else
-            {
-                scoring = Task.FromResult(ModelScorer.Run(lease.Session, lease.Manifest, batch, cancellationToken));
-            }
+            var scoring = _options.MicroBatching.Enabled && lease.Loaded.GetOrAddScoringState(_newBatcher) is { } batcher && batch.Count < batcher.MaxRows
+                ? batcher.ScoreAsync(batch, cancellationToken)
+                : Task.FromResult(ModelScorer.Run(lease.Session, lease.Manifest, batch, cancellationToken));
 
             return Track(scoring, lease, batch.Count, started);
         }

@@ -33,7 +33,7 @@ internal sealed class MicroBatcher
         _onBatch = onBatch;
     }
 
-    /// <summary>Rows above which a request is run on its own rather than queued.</summary>
+    /// <summary>Requests with fewer rows are coalesced; the caller runs larger ones on their own (<c>MaxBatch</c>, within the model's runtime limit).</summary>
     public int MaxRows => _maxRows;
 
     public Task<RawScores> ScoreAsync(FeatureBatch batch, CancellationToken cancellationToken)
