@@ -21,39 +21,28 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 300); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @"$BODY" "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+. tests/peers/standalone.sh
 
 # One breast-cancer instance (the first row of samples.csv) as the request body.
 export BODY="$WORK/body.json"
-python3 - "$BODY" <<'PY'
-import csv, json, sys
-row = next(csv.DictReader(open("models/breast-cancer/1/samples.csv")))
-json.dump({"instances": [{k: float(v) for k, v in row.items() if not k.startswith("expected_")}]}, open(sys.argv[1], "w"))
-PY
+write_body "$BODY"
 
 if [ -z "${NO_BUILD:-}" ]; then
   dotnet build -c Release src/Shipyard.Functions -o "$OUT/app" -v q -nologo >/dev/null
   dotnet build -c Release tests/peers/load -o "$OUT/load" -v q -nologo >/dev/null
 fi
-APP=$OUT/app/Shipyard.Functions
 LOAD="dotnet $OUT/load/LoadClient.dll"
 
 start_shipyard() { # $1 = micro-batching true|false
-  local port; port=$(free_port)
-  ASPNETCORE_ENVIRONMENT=Production Shipyard__Auth__AllowAnonymous=true Shipyard__RateLimiting__Enabled=false \
-  Shipyard__MicroBatching__Enabled="$1" Shipyard__DataPath="$WORK/data-$1" Logging__LogLevel__Default=Warning \
-    "$APP" --urls "http://127.0.0.1:$port" >"$WORK/shipyard-$1.log" 2>&1 &
-  PIDS+=($!); SERVER_PID=$!
-  URL="http://127.0.0.1:$port/api/models/breast-cancer/versions/1/predict"
-  wait_http "$URL"
+  start_standalone "$OUT/app" "$WORK/shipyard-$1" Shipyard__MicroBatching__Enabled="$1"
+  PIDS+=("$SERVER_PID")
 }
 start_node() {
   local port; port=$(free_port)
   node tests/peers/node-http/server.js --port "$port" >"$WORK/node.log" 2>&1 &
   PIDS+=($!); SERVER_PID=$!
   URL="http://127.0.0.1:$port/api/models/breast-cancer/predict"
-  wait_http "$URL"
+  wait_http "$URL" "$BODY"
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; } # user + system clock ticks of the server process
 saturate() { # prints "requests/s server-CPU-ms-per-request"; warm up first

@@ -17,26 +17,19 @@ OUTDIR=${OUTDIR:-/tmp/shipyard-http-profile}
 LOAD=${LOAD:-/tmp/shipyard-http-bench-bin/load/LoadClient.dll}
 mkdir -p "$OUTDIR"
 WORK=$(mktemp -d /tmp/shipyard-http-profile.XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ASPNETCORE_ENVIRONMENT=Production \
-  Shipyard__Auth__AllowAnonymous=true Shipyard__RateLimiting__Enabled=false Shipyard__DataPath="$WORK/data" \
-  Logging__LogLevel__Default=Warning "$@" "$APPDIR/Shipyard.Functions" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+. tests/peers/standalone.sh
+SERVER_PID=
+trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export BODY="$WORK/body.json"
-python3 - "$BODY" <<'PY'
-import csv, json, sys
-row = next(csv.DictReader(open("models/breast-cancer/1/samples.csv")))
-json.dump({"instances": [{k: float(v) for k, v in row.items() if not k.startswith("expected_")}]}, open(sys.argv[1], "w"))
-PY
-URL="http://127.0.0.1:$PORT/api/models/breast-cancer/versions/1/predict"
-for _ in $(seq 1 100); do curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @"$BODY" "$URL" && break; sleep 0.2; done
+write_body "$BODY"
+start_standalone "$APPDIR" "$WORK" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "$@"
+
 wrk -t2 -c64 -d3s -s tests/peers/load/post.lua "$URL" >/dev/null
 dotnet "$LOAD" --url "$URL" --body "$BODY" --rate "$RATE" --duration 12 --connections 64 --warmup 0 >"$OUTDIR/load.json" &
 LOADPID=$!
 sleep 2
-perf stat -e task-clock,context-switches -p "$PID" -- sleep 5 2>"$OUTDIR/perf-stat.txt" >/dev/null
-perf record -F 2000 -g -p "$PID" -o "$OUTDIR/perf.data" -- sleep 4 >/dev/null 2>&1
+perf stat -e task-clock,context-switches -p "$SERVER_PID" -- sleep 5 2>"$OUTDIR/perf-stat.txt" >/dev/null
+perf record -F 2000 -g -p "$SERVER_PID" -o "$OUTDIR/perf.data" -- sleep 4 >/dev/null 2>&1
 wait "$LOADPID"
 echo "rate $RATE: $(cat "$OUTDIR/load.json")"
 grep -E "task-clock|context-switches" "$OUTDIR/perf-stat.txt"
