@@ -4,16 +4,23 @@ using Shipyard.Scoring.Internals;
 namespace Shipyard.Scoring;
 
 /// <summary>
-/// Validated feature values of N instances for one manifest, stored by column (one array per feature) so that rows can
-/// be packed into ONNX tensors without a per-row object. Filled by <see cref="InstanceValidator"/> (JSON) or by a caller
-/// that validated values itself (CSV batch scoring). Not thread-safe while being filled; read-only afterwards.
+/// Validated feature values of N instances for one manifest, stored row by row in one flat array per value type (floats,
+/// ints, strings; each feature has its column in its type's array, <see cref="ManifestPlan.Columns"/>) plus one presence
+/// flag per cell, so a batch is a handful of arrays whatever the feature count, rows append by growing the arrays, and
+/// batches concatenate with one copy per array. Filled by <see cref="InstanceValidator"/> (JSON) or by a caller that
+/// validated values itself (CSV batch scoring). Not thread-safe while being filled; read-only afterwards.
 /// </summary>
 public sealed class FeatureBatch
 {
-    private readonly double[][] _numbers;
-    private readonly long[][] _integers;
-    private readonly string?[][] _strings;
-    private readonly bool[][] _present;
+    private readonly int[] _columns;
+    private readonly int _width;
+    private readonly int _floatWidth;
+    private readonly int _intWidth;
+    private readonly int _stringWidth;
+    private double[] _numbers;
+    private long[] _integers;
+    private string?[] _strings;
+    private bool[] _present;
     private int _capacity;
 
     /// <summary>Creates an empty batch for <paramref name="manifest"/> with room for <paramref name="capacity"/> rows (it grows as needed).</summary>
@@ -22,29 +29,17 @@ public sealed class FeatureBatch
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         Manifest = manifest;
+        var plan = ManifestPlan.For(manifest);
+        _columns = plan.Columns;
+        _width = manifest.Features.Count;
+        _floatWidth = plan.FloatColumns;
+        _intWidth = plan.IntColumns;
+        _stringWidth = plan.StringColumns;
         _capacity = Math.Max(capacity, 1);
-        var n = manifest.Features.Count;
-        _numbers = new double[n][];
-        _integers = new long[n][];
-        _strings = new string?[n][];
-        _present = new bool[n][];
-        for (var f = 0; f < n; f++)
-        {
-            switch (manifest.Features[f].Type)
-            {
-                case FeatureType.Float:
-                    _numbers[f] = new double[_capacity];
-                    break;
-                case FeatureType.Int:
-                    _integers[f] = new long[_capacity];
-                    break;
-                default:
-                    _strings[f] = new string?[_capacity];
-                    break;
-            }
-
-            _present[f] = new bool[_capacity];
-        }
+        _numbers = _floatWidth == 0 ? [] : new double[_capacity * _floatWidth];
+        _integers = _intWidth == 0 ? [] : new long[_capacity * _intWidth];
+        _strings = _stringWidth == 0 ? [] : new string?[_capacity * _stringWidth];
+        _present = new bool[_capacity * _width];
     }
 
     /// <summary>The manifest whose <see cref="ModelManifest.Features"/> index the columns.</summary>
@@ -76,8 +71,8 @@ public sealed class FeatureBatch
             throw new InvalidOperationException($"Feature '{Manifest.Features[feature].Name}' is not a float feature.");
         }
 
-        _numbers[feature][row] = value;
-        _present[feature][row] = true;
+        _numbers[(row * _floatWidth) + _columns[feature]] = value;
+        _present[(row * _width) + feature] = true;
     }
 
     /// <summary>Sets an int feature.</summary>
@@ -89,8 +84,8 @@ public sealed class FeatureBatch
             throw new InvalidOperationException($"Feature '{Manifest.Features[feature].Name}' is not an int feature.");
         }
 
-        _integers[feature][row] = value;
-        _present[feature][row] = true;
+        _integers[(row * _intWidth) + _columns[feature]] = value;
+        _present[(row * _width) + feature] = true;
     }
 
     /// <summary>Sets a string feature.</summary>
@@ -103,21 +98,21 @@ public sealed class FeatureBatch
             throw new InvalidOperationException($"Feature '{Manifest.Features[feature].Name}' is not a string feature.");
         }
 
-        _strings[feature][row] = value;
-        _present[feature][row] = true;
+        _strings[(row * _stringWidth) + _columns[feature]] = value;
+        _present[(row * _width) + feature] = true;
     }
 
     /// <summary>Whether the row carries a value for the feature.</summary>
-    public bool IsPresent(int row, int feature) => _present[feature][row];
+    public bool IsPresent(int row, int feature) => _present[(row * _width) + feature];
 
     /// <summary>The value of a float feature (NaN when missing).</summary>
-    public double GetNumber(int row, int feature) => _present[feature][row] ? _numbers[feature][row] : double.NaN;
+    public double GetNumber(int row, int feature) => IsPresent(row, feature) ? _numbers[(row * _floatWidth) + _columns[feature]] : double.NaN;
 
     /// <summary>The value of an int feature (0 when missing).</summary>
-    public long GetInteger(int row, int feature) => _present[feature][row] ? _integers[feature][row] : 0;
+    public long GetInteger(int row, int feature) => IsPresent(row, feature) ? _integers[(row * _intWidth) + _columns[feature]] : 0;
 
     /// <summary>The value of a string feature (null when missing).</summary>
-    public string? GetString(int row, int feature) => _present[feature][row] ? _strings[feature][row] : null;
+    public string? GetString(int row, int feature) => IsPresent(row, feature) ? _strings[(row * _stringWidth) + _columns[feature]] : null;
 
     /// <summary>Copies rows of several batches of the same manifest into one (micro-batching).</summary>
     internal static FeatureBatch Concat(IReadOnlyList<FeatureBatch> parts)
@@ -132,23 +127,10 @@ public sealed class FeatureBatch
         foreach (var p in parts)
         {
             var offset = result.Count;
-            for (var f = 0; f < result.Manifest.Features.Count; f++)
-            {
-                Array.Copy(p._present[f], 0, result._present[f], offset, p.Count);
-                if (p._numbers[f] is { } n)
-                {
-                    Array.Copy(n, 0, result._numbers[f], offset, p.Count);
-                }
-                else if (p._integers[f] is { } i)
-                {
-                    Array.Copy(i, 0, result._integers[f], offset, p.Count);
-                }
-                else
-                {
-                    Array.Copy(p._strings[f], 0, result._strings[f], offset, p.Count);
-                }
-            }
-
+            Array.Copy(p._present, 0, result._present, offset * result._width, p.Count * p._width);
+            Array.Copy(p._numbers, 0, result._numbers, offset * result._floatWidth, p.Count * p._floatWidth);
+            Array.Copy(p._integers, 0, result._integers, offset * result._intWidth, p.Count * p._intWidth);
+            Array.Copy(p._strings, 0, result._strings, offset * result._stringWidth, p.Count * p._stringWidth);
             result.Count += p.Count;
         }
 
@@ -166,7 +148,6 @@ public sealed class FeatureBatch
             return this;
         }
 
-        var result = new FeatureBatch(target, Count);
         var map = new int[target.Features.Count];
         for (var t = 0; t < target.Features.Count; t++)
         {
@@ -185,27 +166,29 @@ public sealed class FeatureBatch
             map[t] = s;
         }
 
-        result.Count = Count;
-        for (var t = 0; t < map.Length; t++)
+        var result = new FeatureBatch(target, Count) { Count = Count };
+        for (var row = 0; row < Count; row++)
         {
-            if (map[t] < 0)
+            for (var t = 0; t < map.Length; t++)
             {
-                continue;
-            }
+                var s = map[t];
+                if (s < 0 || !IsPresent(row, s))
+                {
+                    continue;
+                }
 
-            var s = map[t];
-            Array.Copy(_present[s], result._present[t], Count);
-            if (_numbers[s] is { } n)
-            {
-                Array.Copy(n, result._numbers[t], Count);
-            }
-            else if (_integers[s] is { } i)
-            {
-                Array.Copy(i, result._integers[t], Count);
-            }
-            else
-            {
-                Array.Copy(_strings[s], result._strings[t], Count);
+                switch (target.Features[t].Type)
+                {
+                    case FeatureType.Float:
+                        result.SetNumber(row, t, GetNumber(row, s));
+                        break;
+                    case FeatureType.Int:
+                        result.SetInteger(row, t, GetInteger(row, s));
+                        break;
+                    default:
+                        result.SetString(row, t, GetString(row, s)!);
+                        break;
+                }
             }
         }
 
@@ -216,24 +199,16 @@ public sealed class FeatureBatch
     internal void PackFloat(IReadOnlyList<int> features, int start, int count, Span<float> destination)
     {
         var width = features.Count;
-        for (var c = 0; c < width; c++)
+        for (var r = 0; r < count; r++)
         {
-            var f = features[c];
-            var present = _present[f];
-            if (_numbers[f] is { } numbers)
+            var row = start + r;
+            var target = destination.Slice(r * width, width);
+            for (var c = 0; c < width; c++)
             {
-                for (var r = 0; r < count; r++)
-                {
-                    destination[(r * width) + c] = present[start + r] ? (float)numbers[start + r] : float.NaN;
-                }
-            }
-            else
-            {
-                var ints = _integers[f];
-                for (var r = 0; r < count; r++)
-                {
-                    destination[(r * width) + c] = present[start + r] ? ints[start + r] : float.NaN;
-                }
+                var f = features[c];
+                target[c] = !IsPresent(row, f) ? float.NaN
+                    : Manifest.Features[f].Type == FeatureType.Float ? (float)_numbers[(row * _floatWidth) + _columns[f]]
+                    : _integers[(row * _intWidth) + _columns[f]];
             }
         }
     }
@@ -241,13 +216,15 @@ public sealed class FeatureBatch
     internal void PackDouble(IReadOnlyList<int> features, int start, int count, Span<double> destination)
     {
         var width = features.Count;
-        for (var c = 0; c < width; c++)
+        for (var r = 0; r < count; r++)
         {
-            var f = features[c];
-            for (var r = 0; r < count; r++)
+            var row = start + r;
+            for (var c = 0; c < width; c++)
             {
-                var i = start + r;
-                destination[(r * width) + c] = !_present[f][i] ? double.NaN : _numbers[f] is { } n ? n[i] : _integers[f][i];
+                var f = features[c];
+                destination[(r * width) + c] = !IsPresent(row, f) ? double.NaN
+                    : Manifest.Features[f].Type == FeatureType.Float ? _numbers[(row * _floatWidth) + _columns[f]]
+                    : _integers[(row * _intWidth) + _columns[f]];
             }
         }
     }
@@ -255,12 +232,11 @@ public sealed class FeatureBatch
     internal void PackInt64(IReadOnlyList<int> features, int start, int count, Span<long> destination)
     {
         var width = features.Count;
-        for (var c = 0; c < width; c++)
+        for (var r = 0; r < count; r++)
         {
-            var f = features[c];
-            for (var r = 0; r < count; r++)
+            for (var c = 0; c < width; c++)
             {
-                destination[(r * width) + c] = GetInteger(start + r, f);
+                destination[(r * width) + c] = GetInteger(start + r, features[c]);
             }
         }
     }
@@ -268,13 +244,12 @@ public sealed class FeatureBatch
     internal void PackInt32(IReadOnlyList<int> features, int start, int count, Span<int> destination)
     {
         var width = features.Count;
-        for (var c = 0; c < width; c++)
+        for (var r = 0; r < count; r++)
         {
-            var f = features[c];
-            for (var r = 0; r < count; r++)
+            for (var c = 0; c < width; c++)
             {
                 // The validator rejects int values outside the int32 range for int32 inputs.
-                destination[(r * width) + c] = (int)GetInteger(start + r, f);
+                destination[(r * width) + c] = (int)GetInteger(start + r, features[c]);
             }
         }
     }
@@ -282,12 +257,11 @@ public sealed class FeatureBatch
     internal void PackString(IReadOnlyList<int> features, int start, int count, Span<string> destination)
     {
         var width = features.Count;
-        for (var c = 0; c < width; c++)
+        for (var r = 0; r < count; r++)
         {
-            var f = features[c];
-            for (var r = 0; r < count; r++)
+            for (var c = 0; c < width; c++)
             {
-                destination[(r * width) + c] = GetString(start + r, f) ?? string.Empty;
+                destination[(r * width) + c] = GetString(start + r, features[c]) ?? string.Empty;
             }
         }
     }
@@ -302,21 +276,21 @@ public sealed class FeatureBatch
 
     private void Grow(int capacity)
     {
-        for (var f = 0; f < _present.Length; f++)
+        // Row-major: the rows so far keep their places, the new ones go after them.
+        Array.Resize(ref _present, capacity * _width);
+        if (_floatWidth > 0)
         {
-            Array.Resize(ref _present[f], capacity);
-            if (_numbers[f] is not null)
-            {
-                Array.Resize(ref _numbers[f], capacity);
-            }
-            else if (_integers[f] is not null)
-            {
-                Array.Resize(ref _integers[f], capacity);
-            }
-            else
-            {
-                Array.Resize(ref _strings[f], capacity);
-            }
+            Array.Resize(ref _numbers, capacity * _floatWidth);
+        }
+
+        if (_intWidth > 0)
+        {
+            Array.Resize(ref _integers, capacity * _intWidth);
+        }
+
+        if (_stringWidth > 0)
+        {
+            Array.Resize(ref _strings, capacity * _stringWidth);
         }
 
         _capacity = capacity;

@@ -4,7 +4,8 @@ using Shipyard.Models;
 
 namespace Shipyard.Scoring.Internals;
 
-/// <summary>Lookups derived once per manifest: feature name → index, and each ONNX input's feature indexes.</summary>
+/// <summary>Lookups derived once per manifest: feature name → index, each feature's column in a <see cref="FeatureBatch"/>,
+/// and each ONNX input's feature indexes.</summary>
 internal sealed class ManifestPlan
 {
     private static readonly ConditionalWeakTable<ModelManifest, ManifestPlan> Cache = [];
@@ -15,6 +16,17 @@ internal sealed class ManifestPlan
         for (var i = 0; i < manifest.Features.Count; i++)
         {
             FeatureIndex[manifest.Features[i].Name] = i;
+        }
+
+        Columns = new int[manifest.Features.Count];
+        for (var i = 0; i < manifest.Features.Count; i++)
+        {
+            Columns[i] = manifest.Features[i].Type switch
+            {
+                FeatureType.Float => FloatColumns++,
+                FeatureType.Int => IntColumns++,
+                _ => StringColumns++,
+            };
         }
 
         Utf8Names = manifest.Features.Select(f => Encoding.UTF8.GetBytes(f.Name)).ToArray();
@@ -46,6 +58,18 @@ internal sealed class ManifestPlan
     }
 
     public Dictionary<string, int> FeatureIndex { get; }
+
+    /// <summary>Per feature, its column among the features of its type (a <see cref="FeatureBatch"/> row holds one array per type).</summary>
+    public int[] Columns { get; }
+
+    /// <summary>Number of float features.</summary>
+    public int FloatColumns { get; }
+
+    /// <summary>Number of int features.</summary>
+    public int IntColumns { get; }
+
+    /// <summary>Number of string features.</summary>
+    public int StringColumns { get; }
 
     /// <summary>Per feature, its name in UTF-8 (compared with JSON property names without making strings).</summary>
     public byte[][] Utf8Names { get; }
