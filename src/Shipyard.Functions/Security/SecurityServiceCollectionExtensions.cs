@@ -11,8 +11,13 @@ public static class SecurityServiceCollectionExtensions
     public static IServiceCollection AddShipyardSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
-        services.AddAuthentication(FunctionKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, FunctionKeyAuthenticationHandler>(FunctionKeyAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<CallerTickets>();
+        services.AddTransient<FunctionKeyAuthenticationHandler>(); // resolved from DI per request, not built by reflection
+        services.AddAuthentication(authentication =>
+        {
+            authentication.AddScheme<FunctionKeyAuthenticationHandler>(FunctionKeyAuthenticationHandler.SchemeName, displayName: null);
+            authentication.DefaultScheme = FunctionKeyAuthenticationHandler.SchemeName;
+        });
         services.AddAuthorizationBuilder()
             .AddPolicy(ShipyardRoles.CallerPolicy, p => p.RequireRole(ShipyardRoles.Caller))
             .AddPolicy(ShipyardRoles.AdminPolicy, p => p.RequireRole(ShipyardRoles.Admin));

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Shipyard.Functions.Tests.Infrastructure;
 using Xunit;
 
@@ -69,6 +71,24 @@ public sealed class AnonymousAccessTests
             using var client = await app.CreateReadyClientAsync(key);
             await HttpAssert.OkJsonAsync(await client.PostAsync(PredictUri, Instance()));
         }
+    }
+
+    [Fact]
+    public async Task RotatedFunctionKey_WorksAfterAConfigurationReload_TheOldOneNoLonger()
+    {
+        // The handler's hashed keys are cached: a reload (a changed app setting) must replace them.
+        using var app = new ShipyardApplicationFactory(new Dictionary<string, string?> { ["Shipyard:Auth:FunctionKeys:0"] = "old-key" });
+        using var oldClient = await app.CreateReadyClientAsync("old-key");
+        using var newClient = await app.CreateReadyClientAsync("new-key");
+        await HttpAssert.OkJsonAsync(await oldClient.PostAsync(PredictUri, Instance()));
+        await HttpAssert.ProblemAsync(await newClient.PostAsync(PredictUri, Instance()), HttpStatusCode.Unauthorized);
+
+        var configuration = (IConfigurationRoot)app.Services.GetRequiredService<IConfiguration>();
+        configuration["Shipyard:Auth:FunctionKeys:0"] = "new-key";
+        configuration.Reload();
+
+        await HttpAssert.OkJsonAsync(await newClient.PostAsync(PredictUri, Instance()));
+        await HttpAssert.ProblemAsync(await oldClient.PostAsync(PredictUri, Instance()), HttpStatusCode.Unauthorized);
     }
 
     private static StringContent Instance() => Json.Instances(SampleCases.Load("diabetes", "1").Cases[0].Instance);
