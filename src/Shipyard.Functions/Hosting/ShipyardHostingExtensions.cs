@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Shipyard.Functions.CustomHandler;
 
@@ -10,6 +11,9 @@ public static class ShipyardHostingExtensions
 {
     /// <summary>The standalone address when nothing else is configured (the Functions host's local port, DESIGN.md "Running it").</summary>
     public const string DefaultStandaloneUrl = "http://localhost:7071";
+
+    /// <summary>The configuration key of ASP.NET Core's log level, Warning unless configured.</summary>
+    public const string AspNetCoreLogLevel = "Logging:LogLevel:Microsoft.AspNetCore";
 
     /// <summary>Request timeout policy name for uploads.</summary>
     public const string UploadTimeoutPolicy = "upload";
@@ -23,6 +27,12 @@ public static class ShipyardHostingExtensions
     public static WebApplicationBuilder AddShipyardHosting(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // Lowest-priority defaults (every other configuration source overrides them). At Information, ASP.NET Core writes
+        // four lines per request (request starting/finished, endpoint executing/executed): more work than the
+        // prediction, and a flood in the Functions host's log stream. Logging__LogLevel__Microsoft.AspNetCore=Information
+        // brings them back.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new(AspNetCoreLogLevel, nameof(LogLevel.Warning))] });
         builder.Services.AddSingleton<CustomHandlerEnvironment>();
         builder.Services.AddOptions<HttpServerOptions>().Bind(builder.Configuration.GetSection(HttpServerOptions.Section));
 

@@ -66,6 +66,36 @@ public sealed class AppProcessTests
         PredictionAssert.Equal(sample, (await HttpAssert.OkJsonAsync(keyed)).GetProperty("predictions")[0], "standalone");
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("Information", true)]
+    public async Task DefaultLogLevels_KeepAspNetCoresPerRequestLinesOut_UnlessConfigured(string? aspNetCoreLevel, bool expectRequestLines)
+    {
+        var port = AppProcess.FreePort();
+        await using var app = AppProcess.Start(
+            new Uri($"http://127.0.0.1:{port}"),
+            new Dictionary<string, string?>
+            {
+                ["Shipyard__Auth__AllowAnonymous"] = "true",
+                ["Logging__LogLevel__Default"] = "Information", // the shipped default, not the test harness's Warning
+                ["Logging__LogLevel__Microsoft.AspNetCore"] = aspNetCoreLevel,
+            },
+            "--urls", $"http://127.0.0.1:{port}");
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        await app.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(60));
+        var sample = SampleCases.Load("diabetes", "1").Cases[0];
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.PostAsync(new Uri(app.BaseAddress, "/api/models/diabetes/predict"), Json.Instances(sample.Instance));
+            await HttpAssert.OkJsonAsync(response);
+        }
+
+        app.Terminate(); // a clean shutdown flushes the console logger, so the output is complete
+        Assert.True(await app.WaitForExitAsync(TimeSpan.FromSeconds(30)), "exits after SIGTERM");
+        Assert.Contains("Application is shutting down", app.Output, StringComparison.Ordinal); // Information from the rest of the app
+        Assert.Equal(expectRequestLines, app.Output.Contains("Request starting", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Sigterm_DrainsTheInFlightRequest_FlushesPredictionLogs_AndExitsCleanly()
     {
