@@ -41,16 +41,15 @@ public sealed class HttpTriggerInvocationMiddleware
         _next = next;
     }
 
-    /// <summary>Unwraps an HTTP-trigger invocation, or passes any other request on.</summary>
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>Unwraps an HTTP-trigger invocation, or passes any other request on (without a state machine of its own).</summary>
+    public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!IsHttpInvocation(context.Request, out var level))
-        {
-            await _next(context).ConfigureAwait(false);
-            return;
-        }
+        return IsHttpInvocation(context.Request, out var level) ? InvokeWrappedAsync(context, level) : _next(context);
+    }
 
+    private async Task InvokeWrappedAsync(HttpContext context, string level)
+    {
         JsonElement req;
         try
         {
