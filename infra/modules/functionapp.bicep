@@ -151,6 +151,9 @@ var appSettings = {
   GPU_APP_KEY: gpuAppKey
   Shipyard__PredictionLogSampleRate: predictionLogSampleRate
   Shipyard__Auth__AllowAnonymous: 'false'
+  // A 16 MB minimum gen0 budget: at high request rates the runtime's default (a few MB here) collected ~80 times a
+  // second and re-faulted freed pages (docs/benchmarks.md "HTTP"). Environment-only: runtimeconfig.json cannot set it.
+  DOTNET_GCgen0size: '0x1000000'
 }
 
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {

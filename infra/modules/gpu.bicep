@@ -258,6 +258,10 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
               name: 'Shipyard__Auth__AllowAnonymous'
               value: 'false'
             }
+            {
+              name: 'DOTNET_GCgen0size'
+              value: '0x1000000'
+            }
           ]
           probes: usePlaceholder ? [] : healthProbes
         }

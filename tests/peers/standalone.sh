@@ -1,5 +1,6 @@
 # Shared by the HTTP benchmark scripts (sourced; run from the repository root): the request body and the Release
-# standalone server under the benchmark settings (anonymous callers, no rate limit, warnings only).
+# standalone server under the benchmark settings (anonymous callers, no rate limit) and the runtime setting every
+# launch configuration ships (DOTNET_GCgen0size: launchSettings.json, local.settings.sample.json, Bicep, Dockerfiles).
 
 # free_port: an unused loopback port.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -32,7 +33,7 @@ start_standalone() {
   port=$(free_port)
   mkdir -p "$work"
   env ASPNETCORE_ENVIRONMENT=Production Shipyard__Auth__AllowAnonymous=true Shipyard__RateLimiting__Enabled=false \
-    Shipyard__DataPath="$work/data" Logging__LogLevel__Default=Warning "$@" \
+    Shipyard__DataPath="$work/data" DOTNET_GCgen0size=0x1000000 "$@" \
     "$appdir/Shipyard.Functions" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
   SERVER_PID=$!
   URL="http://127.0.0.1:$port/api/models/breast-cancer/versions/1/predict"
