@@ -6,12 +6,15 @@
 #   2. half of that server's saturation rate: tests/peers/load (open loop, fixed rate) -> p50/p99 from scheduled send
 #   3. Shipyard again with micro-batching on (the default since 57d47c9: MaxDelay 0, so a run takes whatever queued
 #      while the previous run was busy)
-# usage: tests/peers/http-bench.sh   (env: DURATION=15 CONNECTIONS=64 THREADS=2 OUT=/tmp/shipyard-http-bench-bin
+# Each server is warmed up with WARMUP seconds of wrk first (10 by default: the .NET JIT is still moving hot methods to
+# tier 1 in the first seconds under load, V8 likewise), so saturation is the steady state.
+# usage: tests/peers/http-bench.sh   (env: DURATION=15 WARMUP=10 CONNECTIONS=64 THREADS=2 OUT=/tmp/shipyard-http-bench-bin
 #        VARIANTS="node shipyard-off shipyard-on" NO_BUILD=1 to reuse the binaries in $OUT)
 # Release binaries go to $OUT (not src/*/bin) so the run does not clash with other builds in the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-10}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 OUT=${OUT:-/tmp/shipyard-http-bench-bin}
@@ -46,7 +49,7 @@ start_node() {
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; } # user + system clock ticks of the server process
 saturate() { # prints "requests/s server-CPU-ms-per-request"; warm up first
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s tests/peers/load/post.lua "$URL" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s tests/peers/load/post.lua "$URL" >/dev/null
   local before after; before=$(cpu_ticks)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s tests/peers/load/post.lua "$URL" >"$WORK/wrk.txt"
   after=$(cpu_ticks)
@@ -81,4 +84,4 @@ for variant in $VARIANTS; do
 done
 echo
 printf 'at start of each variant: %s\n' "${LOADS[@]}"
-echo "$(date -u +%FT%TZ) $(nproc) cores; $(uname -r); loopback; breast-cancer v1, 1 instance/request; DURATION=${DURATION}s"
+echo "$(date -u +%FT%TZ) $(nproc) cores; $(uname -r); loopback; breast-cancer v1, 1 instance/request; DURATION=${DURATION}s WARMUP=${WARMUP}s"
