@@ -11,6 +11,47 @@ public class ModelManifestTests
 {
     private static readonly JsonSerializerOptions WebOptions = new(JsonSerializerDefaults.Web);
 
+    [Theory]
+    [InlineData("breast-cancer", true)]
+    [InlineData("a", true)]
+    [InlineData("0-model", true)]
+    [InlineData("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl", true)] // 64 characters
+    [InlineData("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm", false)] // 65
+    [InlineData("", false)]
+    [InlineData("-model", false)]
+    [InlineData("Model", false)]
+    [InlineData("model_1", false)]
+    [InlineData("model\n", false)] // a trailing newline must not pass (regex '$' would let it)
+    [InlineData("mödel", false)]
+    [InlineData("../etc", false)]
+    public void IsValidName_LowercaseLettersDigitsAndDashes_StartingWithALetterOrDigit(string name, bool valid) =>
+        Assert.Equal(valid, ModelManifest.IsValidName(name.Replace("\\n", "\n", StringComparison.Ordinal)));
+
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData("42", true)]
+    [InlineData("999999999", true)]
+    [InlineData("1000000000", false)] // ten digits
+    [InlineData("0", false)]
+    [InlineData("01", false)]
+    [InlineData("", false)]
+    [InlineData("1\n", false)]
+    [InlineData("1.0", false)]
+    [InlineData("١", false)] // a non-ASCII digit
+    public void IsValidVersion_PositiveIntegerWithoutLeadingZeros(string version, bool valid) =>
+        Assert.Equal(valid, ModelManifest.IsValidVersion(version.Replace("\\n", "\n", StringComparison.Ordinal)));
+
+    [Fact]
+    public void Parse_Sha256WithATrailingNewline_IsRejected()
+    {
+        var json = TestManifests.Classifier();
+        json["sha256"] = new string('a', 64) + "\n";
+
+        var ex = Assert.Throws<ManifestException>(() => TestManifests.Parse(json));
+
+        Assert.Contains(ex.Errors, e => e.StartsWith("sha256: expected 64 hexadecimal characters", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Parse_ValidManifest_FillsEveryFieldAndDefaults()
     {

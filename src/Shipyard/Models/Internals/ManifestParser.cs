@@ -1,10 +1,10 @@
+using System.Buffers;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Shipyard.Models.Internals;
 
 /// <summary>Parses and validates <c>model.json</c> against the manifest contract, reporting every problem by field.</summary>
-internal static partial class ManifestParser
+internal static class ManifestParser
 {
     private static readonly Dictionary<string, ModelTask> Tasks = new(StringComparer.Ordinal)
     {
@@ -56,9 +56,18 @@ internal static partial class ManifestParser
     /// <summary>Largest accepted <c>runtime.maxBatch</c>.</summary>
     public const int MaxBatchLimit = 1_000_000;
 
-    public static bool IsValidName(string? name) => name is not null && NameRegex().IsMatch(name);
+    // Checked by hand rather than with a regex: these run on every request's route values, and a regex's '$' also
+    // matches before a trailing newline ("model\n" passed).
+    private static readonly SearchValues<char> NameChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
+    private static readonly SearchValues<char> HexChars = SearchValues.Create("0123456789abcdefABCDEF");
 
-    public static bool IsValidVersion(string? version) => version is not null && VersionRegex().IsMatch(version);
+    /// <summary>1–64 characters of lowercase ASCII letters, digits and '-', starting with a letter or digit.</summary>
+    public static bool IsValidName(string? name) =>
+        name is { Length: > 0 and <= 64 } && name[0] != '-' && !name.AsSpan().ContainsAnyExcept(NameChars);
+
+    /// <summary>A positive integer of at most 9 ASCII digits without leading zeros.</summary>
+    public static bool IsValidVersion(string? version) =>
+        version is { Length: > 0 and <= 9 } && version[0] != '0' && !version.AsSpan().ContainsAnyExceptInRange('0', '9');
 
     public static ModelManifest Parse(ReadOnlySpan<byte> utf8Json)
     {
@@ -120,7 +129,7 @@ internal static partial class ManifestParser
         var onnx = ParseOnnx(root, features, task, r);
 
         var sha = r.String(root, "", "sha256", required: true);
-        if (sha is not null && !Sha256Regex().IsMatch(sha))
+        if (sha is not null && (sha.Length != 64 || sha.AsSpan().ContainsAnyExcept(HexChars)))
         {
             r.Add("sha256", "expected 64 hexadecimal characters (the SHA-256 of model.onnx)");
         }
@@ -463,13 +472,4 @@ internal static partial class ManifestParser
         where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "…";
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
-    private static partial Regex NameRegex();
-
-    [GeneratedRegex("^[1-9][0-9]{0,8}$", RegexOptions.CultureInvariant)]
-    private static partial Regex VersionRegex();
-
-    [GeneratedRegex("^[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex Sha256Regex();
 }
