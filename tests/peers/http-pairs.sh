@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Paired saturation benchmark (docs/benchmarks.md "HTTP"): the Node.js peer and Shipyard's standalone server run side by
+# side, both warmed up, and `wrk -t2 -c64` alternates between them in short slices (ROUNDS rounds of SLICE seconds
+# each, the order flipped every round). This host's speed drifts by ±30% within minutes (the same binary's CPU time per
+# request moves as much as its requests/s), so each round's ratio compares two measurements taken seconds apart; the
+# median of the per-round ratios is the figure. Shipyard runs with its defaults (micro-batching on) plus the
+# benchmark settings of standalone.sh; extra VAR=value arguments go to Shipyard's environment.
+# usage: [ROUNDS=6 SLICE=10 WARMUP=10 OUT=/tmp/shipyard-http-bench-bin NO_BUILD=1] tests/peers/http-pairs.sh [VAR=value ...]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROUNDS=${ROUNDS:-6}
+SLICE=${SLICE:-10}
+WARMUP=${WARMUP:-10}
+OUT=${OUT:-/tmp/shipyard-http-bench-bin}
+WORK=$(mktemp -d /tmp/shipyard-http-pairs.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+. tests/peers/standalone.sh
+export BODY="$WORK/body.json"
+write_body "$BODY"
+if [ -z "${NO_BUILD:-}" ]; then
+  dotnet build -c Release src/Shipyard.Functions -o "$OUT/app" -v q -nologo >/dev/null
+fi
+
+start_standalone "$OUT/app" "$WORK/shipyard" "$@"
+SHIPYARD_PID=$SERVER_PID SHIPYARD_URL=$URL
+PIDS+=("$SHIPYARD_PID")
+port=$(free_port)
+node tests/peers/node-http/server.js --port "$port" >"$WORK/node.log" 2>&1 &
+NODE_PID=$!
+PIDS+=("$NODE_PID")
+NODE_URL="http://127.0.0.1:$port/api/models/breast-cancer/predict"
+wait_http "$NODE_URL" "$BODY"
+
+measure() { # pid url seconds -> "requests/s CPU-ms-per-request"
+  local before after
+  before=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  wrk -t2 -c64 -d"$3s" -s tests/peers/load/post.lua "$2" >"$WORK/wrk.txt"
+  after=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  grep -q '^non2xx 0$' "$WORK/wrk.txt" && grep -q '^socket_errors 0$' "$WORK/wrk.txt" || { echo "errors:" >&2; cat "$WORK/wrk.txt" >&2; }
+  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ {n=$1} /Requests\/sec/ {r=$2} END {printf "%.0f %.3f\n", r, t*1000/hz/n}' "$WORK/wrk.txt"
+}
+
+measure "$NODE_PID" "$NODE_URL" "$WARMUP" >/dev/null
+measure "$SHIPYARD_PID" "$SHIPYARD_URL" "$WARMUP" >/dev/null
+echo "| round (UTC) | Node req/s | Node CPU ms/req | Shipyard req/s | Shipyard CPU ms/req | ratio |"
+echo "|---|---|---|---|---|---|"
+RATIOS=()
+for round in $(seq 1 "$ROUNDS"); do
+  when=$(date -u +%T)
+  if [ $((round % 2)) -eq 1 ]; then
+    read -r n_rps n_cpu < <(measure "$NODE_PID" "$NODE_URL" "$SLICE")
+    read -r s_rps s_cpu < <(measure "$SHIPYARD_PID" "$SHIPYARD_URL" "$SLICE")
+  else
+    read -r s_rps s_cpu < <(measure "$SHIPYARD_PID" "$SHIPYARD_URL" "$SLICE")
+    read -r n_rps n_cpu < <(measure "$NODE_PID" "$NODE_URL" "$SLICE")
+  fi
+  ratio=$(python3 -c "print(f'{$s_rps / $n_rps:.2f}')")
+  RATIOS+=("$ratio")
+  echo "| $round $when | $n_rps | $n_cpu | $s_rps | $s_cpu | $ratio |"
+done
+echo
+echo "median ratio (Shipyard / Node): $(printf '%s\n' "${RATIOS[@]}" | sort -n | python3 -c 'import sys, statistics; print(f'{statistics.median(float(x) for x in sys.stdin):.2f}')')"
+echo "$(date -u +%FT%TZ) $(nproc) cores; $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg); ROUNDS=$ROUNDS SLICE=${SLICE}s WARMUP=${WARMUP}s"
