@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization.Policy;
 
 namespace Shipyard.Functions.Security;
 
@@ -21,6 +22,8 @@ public static class SecurityServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(ShipyardRoles.CallerPolicy, p => p.RequireRole(ShipyardRoles.Caller))
             .AddPolicy(ShipyardRoles.AdminPolicy, p => p.RequireRole(ShipyardRoles.Admin));
+        services.AddTransient<PolicyEvaluator>();
+        services.AddTransient<IPolicyEvaluator, RolePolicyEvaluator>();
 
         // AddAuthentication brings ASP.NET Core Data Protection along for cookie schemes; its hosted service reads (and on
         // a fresh machine creates) a key ring at every start, ~70 ms of cold start for keys the function-key scheme never uses.
