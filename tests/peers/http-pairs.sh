@@ -61,5 +61,5 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "| $round $when | $n_rps | $n_cpu | $s_rps | $s_cpu | $ratio |"
 done
 echo
-echo "median ratio (Shipyard / Node): $(printf '%s\n' "${RATIOS[@]}" | sort -n | python3 -c 'import sys, statistics; print(f'{statistics.median(float(x) for x in sys.stdin):.2f}')')"
+echo "median ratio (Shipyard / Node): $(printf '%s\n' "${RATIOS[@]}" | python3 -c 'import sys, statistics; print("%.2f" % statistics.median(float(x) for x in sys.stdin))')"
 echo "$(date -u +%FT%TZ) $(nproc) cores; $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg); ROUNDS=$ROUNDS SLICE=${SLICE}s WARMUP=${WARMUP}s"
