@@ -36,10 +36,10 @@ public sealed class FeatureBatch
         _intWidth = plan.IntColumns;
         _stringWidth = plan.StringColumns;
         _capacity = Math.Max(capacity, 1);
-        _numbers = _floatWidth == 0 ? [] : new double[_capacity * _floatWidth];
-        _integers = _intWidth == 0 ? [] : new long[_capacity * _intWidth];
-        _strings = _stringWidth == 0 ? [] : new string?[_capacity * _stringWidth];
-        _present = new bool[_capacity * _width];
+        _numbers = _floatWidth == 0 ? [] : new double[checked(_capacity * _floatWidth)];
+        _integers = _intWidth == 0 ? [] : new long[checked(_capacity * _intWidth)];
+        _strings = _stringWidth == 0 ? [] : new string?[checked(_capacity * _stringWidth)];
+        _present = new bool[checked(_capacity * _width)];
     }
 
     /// <summary>The manifest whose <see cref="ModelManifest.Features"/> index the columns.</summary>
@@ -277,20 +277,21 @@ public sealed class FeatureBatch
     private void Grow(int capacity)
     {
         // Row-major: the rows so far keep their places, the new ones go after them.
-        Array.Resize(ref _present, capacity * _width);
+        // Cells are counted in int: a batch of more cells fails here instead of wrapping around.
+        Array.Resize(ref _present, checked(capacity * _width));
         if (_floatWidth > 0)
         {
-            Array.Resize(ref _numbers, capacity * _floatWidth);
+            Array.Resize(ref _numbers, checked(capacity * _floatWidth));
         }
 
         if (_intWidth > 0)
         {
-            Array.Resize(ref _integers, capacity * _intWidth);
+            Array.Resize(ref _integers, checked(capacity * _intWidth));
         }
 
         if (_stringWidth > 0)
         {
-            Array.Resize(ref _strings, capacity * _stringWidth);
+            Array.Resize(ref _strings, checked(capacity * _stringWidth));
         }
 
         _capacity = capacity;
