@@ -40,22 +40,9 @@ start_shipyard() { # $1 = micro-batching true|false
   start_standalone "$OUT/app" "$WORK/shipyard-$1" Shipyard__MicroBatching__Enabled="$1"
   PIDS+=("$SERVER_PID")
 }
-start_node() {
-  local port; port=$(free_port)
-  node tests/peers/node-http/server.js --port "$port" >"$WORK/node.log" 2>&1 &
-  PIDS+=($!); SERVER_PID=$!
-  URL="http://127.0.0.1:$port/api/models/breast-cancer/predict"
-  wait_http "$URL" "$BODY"
-}
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; } # user + system clock ticks of the server process
 saturate() { # prints "requests/s server-CPU-ms-per-request"; warm up first
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s tests/peers/load/post.lua "$URL" >/dev/null
-  local before after; before=$(cpu_ticks)
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s tests/peers/load/post.lua "$URL" >"$WORK/wrk.txt"
-  after=$(cpu_ticks)
-  grep -q '^non2xx 0$' "$WORK/wrk.txt" && grep -q '^socket_errors 0$' "$WORK/wrk.txt" || { echo "errors under saturation:" >&2; cat "$WORK/wrk.txt" >&2; }
-  # CPU time per request does not depend on how much of the shared machine the server got, unlike requests/s.
-  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ {n=$1} /Requests\/sec/ {r=$2} END {printf "%s %.3f\n", r, t*1000/hz/n}' "$WORK/wrk.txt"
+  wrk_cpu "$SERVER_PID" "$URL" "$WARMUP" >/dev/null
+  wrk_cpu "$SERVER_PID" "$URL" "$DURATION" "$WORK/wrk.txt"
 }
 half_load() { # $1 = rate
   $LOAD --url "$URL" --body "$BODY" --rate "$1" --duration "$DURATION" --connections "$CONNECTIONS" --warmup 3
@@ -71,7 +58,7 @@ echo "|---|---|---|---|---|---|---|---|"
 LOADS=()
 for variant in $VARIANTS; do
   case $variant in
-    node) start_node; name="Node.js peer (onnxruntime-node)";;
+    node) start_node "$WORK"; PIDS+=("$SERVER_PID"); name="Node.js peer (onnxruntime-node)";;
     shipyard-off) start_shipyard false; name="Shipyard, micro-batching off";;
     shipyard-on) start_shipyard true; name="Shipyard, micro-batching on";;
   esac

@@ -26,21 +26,11 @@ fi
 start_standalone "$OUT/app" "$WORK/shipyard" "$@"
 SHIPYARD_PID=$SERVER_PID SHIPYARD_URL=$URL
 PIDS+=("$SHIPYARD_PID")
-port=$(free_port)
-node tests/peers/node-http/server.js --port "$port" >"$WORK/node.log" 2>&1 &
-NODE_PID=$!
+start_node "$WORK"
+NODE_PID=$SERVER_PID NODE_URL=$URL
 PIDS+=("$NODE_PID")
-NODE_URL="http://127.0.0.1:$port/api/models/breast-cancer/predict"
-wait_http "$NODE_URL" "$BODY"
 
-measure() { # pid url seconds -> "requests/s CPU-ms-per-request"
-  local before after
-  before=$(awk '{print $14 + $15}' "/proc/$1/stat")
-  wrk -t2 -c64 -d"$3s" -s tests/peers/load/post.lua "$2" >"$WORK/wrk.txt"
-  after=$(awk '{print $14 + $15}' "/proc/$1/stat")
-  grep -q '^non2xx 0$' "$WORK/wrk.txt" && grep -q '^socket_errors 0$' "$WORK/wrk.txt" || { echo "errors:" >&2; cat "$WORK/wrk.txt" >&2; }
-  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ {n=$1} /Requests\/sec/ {r=$2} END {printf "%.0f %.3f\n", r, t*1000/hz/n}' "$WORK/wrk.txt"
-}
+measure() { wrk_cpu "$@"; } # pid url seconds -> "requests/s CPU-ms-per-request"
 
 measure "$NODE_PID" "$NODE_URL" "$WARMUP" >/dev/null
 measure "$SHIPYARD_PID" "$SHIPYARD_URL" "$WARMUP" >/dev/null

@@ -1,6 +1,7 @@
-# Shared by the HTTP benchmark scripts (sourced; run from the repository root): the request body and the Release
+# Shared by the HTTP benchmark scripts (sourced; run from the repository root): the request body, the Release
 # standalone server under the benchmark settings (anonymous callers, no rate limit) and the runtime setting every
-# launch configuration ships (DOTNET_GCgen0size: launchSettings.json, local.settings.sample.json, Bicep, Dockerfiles).
+# launch configuration ships (DOTNET_GCgen0size: launchSettings.json, local.settings.sample.json, Bicep, Dockerfiles),
+# the Node.js peer, and a wrk run that also measures the server's CPU time per request.
 
 # free_port: an unused loopback port.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -38,4 +39,27 @@ start_standalone() {
   SERVER_PID=$!
   URL="http://127.0.0.1:$port/api/models/breast-cancer/versions/1/predict"
   wait_http "$URL" "$BODY"
+}
+
+# start_node WORKDIR: starts the Node.js peer (tests/peers/node-http/server.js) on a free port, its log under WORKDIR;
+# sets SERVER_PID and URL (its predict route) and returns once it answers the body in $BODY.
+start_node() {
+  local port; port=$(free_port)
+  node tests/peers/node-http/server.js --port "$port" >"$1/node.log" 2>&1 &
+  SERVER_PID=$!
+  URL="http://127.0.0.1:$port/api/models/breast-cancer/predict"
+  wait_http "$URL" "$BODY"
+}
+
+# wrk_cpu PID URL SECONDS [WRKOUT]: `wrk -t${THREADS:-2} -c${CONNECTIONS:-64}` on URL for SECONDS (its output in
+# WRKOUT, default $WORK/wrk.txt); prints "requests/s CPU-ms-per-request" of process PID (user + system time from /proc
+# ÷ requests: unlike requests/s it does not depend on how much of the shared machine the process got) and complains
+# on stderr about non-2xx answers or socket errors.
+wrk_cpu() {
+  local out=${4:-$WORK/wrk.txt} before after
+  before=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-64}" -d"$3s" --latency -s tests/peers/load/post.lua "$2" >"$out"
+  after=$(awk '{print $14 + $15}' "/proc/$1/stat")
+  grep -q '^non2xx 0$' "$out" && grep -q '^socket_errors 0$' "$out" || { echo "errors under load:" >&2; cat "$out" >&2; }
+  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ {n=$1} /Requests\/sec/ {r=$2} END {printf "%.0f %.3f\n", r, t*1000/hz/n}' "$out"
 }
