@@ -10,12 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 APPDIR=$1; NAME=$2; shift 2
-WORK=$(mktemp -d /tmp/shipyard-http-ab.XXXXXX)
 . tests/peers/standalone.sh
-SERVER_PID=
-trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-export BODY="$WORK/body.json"
-write_body "$BODY"
+bench_workspace http-ab
 start_standalone "$APPDIR" "$WORK" "$@"
 
 wrk -t2 -c64 -d5s -s tests/peers/load/post.lua "$URL" >/dev/null

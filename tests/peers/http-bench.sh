@@ -19,26 +19,13 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 OUT=${OUT:-/tmp/shipyard-http-bench-bin}
 VARIANTS=${VARIANTS:-node shipyard-off shipyard-on}
-WORK=$(mktemp -d /tmp/shipyard-http-bench.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-
 . tests/peers/standalone.sh
-
-# One breast-cancer instance (the first row of samples.csv) as the request body.
-export BODY="$WORK/body.json"
-write_body "$BODY"
-
-if [ -z "${NO_BUILD:-}" ]; then
-  dotnet build -c Release src/Shipyard.Functions -o "$OUT/app" -v q -nologo >/dev/null
-  dotnet build -c Release tests/peers/load -o "$OUT/load" -v q -nologo >/dev/null
-fi
+bench_workspace http-bench
+build_release "$OUT"
 LOAD="dotnet $OUT/load/LoadClient.dll"
 
 start_shipyard() { # $1 = micro-batching true|false
   start_standalone "$OUT/app" "$WORK/shipyard-$1" Shipyard__MicroBatching__Enabled="$1"
-  PIDS+=("$SERVER_PID")
 }
 saturate() { # prints "requests/s server-CPU-ms-per-request"; warm up first
   wrk_cpu "$SERVER_PID" "$URL" "$WARMUP" >/dev/null
@@ -58,7 +45,7 @@ echo "|---|---|---|---|---|---|---|---|"
 LOADS=()
 for variant in $VARIANTS; do
   case $variant in
-    node) start_node "$WORK"; PIDS+=("$SERVER_PID"); name="Node.js peer (onnxruntime-node)";;
+    node) start_node "$WORK"; name="Node.js peer (onnxruntime-node)";;
     shipyard-off) start_shipyard false; name="Shipyard, micro-batching off";;
     shipyard-on) start_shipyard true; name="Shipyard, micro-batching on";;
   esac

@@ -12,23 +12,14 @@ ROUNDS=${ROUNDS:-6}
 SLICE=${SLICE:-10}
 WARMUP=${WARMUP:-10}
 OUT=${OUT:-/tmp/shipyard-http-bench-bin}
-WORK=$(mktemp -d /tmp/shipyard-http-pairs.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
 . tests/peers/standalone.sh
-export BODY="$WORK/body.json"
-write_body "$BODY"
-if [ -z "${NO_BUILD:-}" ]; then
-  dotnet build -c Release src/Shipyard.Functions -o "$OUT/app" -v q -nologo >/dev/null
-fi
+bench_workspace http-pairs
+build_release "$OUT"
 
 start_standalone "$OUT/app" "$WORK/shipyard" "$@"
 SHIPYARD_PID=$SERVER_PID SHIPYARD_URL=$URL
-PIDS+=("$SHIPYARD_PID")
 start_node "$WORK"
 NODE_PID=$SERVER_PID NODE_URL=$URL
-PIDS+=("$NODE_PID")
 
 measure() { wrk_cpu "$@"; } # pid url seconds -> "requests/s CPU-ms-per-request"
 

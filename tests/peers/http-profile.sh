@@ -19,12 +19,8 @@ APPDIR=$1; RATE=$2; shift 2
 OUTDIR=${OUTDIR:-/tmp/shipyard-http-profile}
 LOAD=${LOAD:-/tmp/shipyard-http-bench-bin/load/LoadClient.dll}
 mkdir -p "$OUTDIR"
-WORK=$(mktemp -d /tmp/shipyard-http-profile.XXXXXX)
 . tests/peers/standalone.sh
-SERVER_PID=
-trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-export BODY="$WORK/body.json"
-write_body "$BODY"
+bench_workspace http-profile
 start_standalone "$APPDIR" "$WORK" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "$@"
 
 wrk -t2 -c64 -d3s -s tests/peers/load/post.lua "$URL" >/dev/null

@@ -3,6 +3,26 @@
 # launch configuration ships (DOTNET_GCgen0size: launchSettings.json, local.settings.sample.json, Bicep, Dockerfiles),
 # the Node.js peer, and a wrk run that also measures the server's CPU time per request.
 
+# bench_workspace NAME: a fresh $WORK folder (/tmp/shipyard-NAME.*) with the request body in $BODY; on exit every
+# server in $PIDS (start_standalone and start_node add theirs) is stopped and, once it has exited (Shipyard flushes
+# its prediction log into $WORK while stopping), the folder is removed.
+bench_workspace() {
+  WORK=$(mktemp -d "/tmp/shipyard-$1.XXXXXX")
+  PIDS=()
+  trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+  export BODY="$WORK/body.json"
+  write_body "$BODY"
+}
+
+# build_release OUT: Release builds of the function app into OUT/app and of the load client into OUT/load, unless
+# NO_BUILD is set (reuse them). Not into src/*/bin, so a run does not clash with other builds in the checkout.
+build_release() {
+  if [ -z "${NO_BUILD:-}" ]; then
+    dotnet build -c Release src/Shipyard.Functions -o "$1/app" -v q -nologo >/dev/null
+    dotnet build -c Release tests/peers/load -o "$1/load" -v q -nologo >/dev/null
+  fi
+}
+
 # free_port: an unused loopback port.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -26,7 +46,7 @@ wait_http() {
 }
 
 # start_standalone APPDIR WORKDIR [VAR=value ...]: starts APPDIR/Shipyard.Functions on a free port with its data
-# folder and log under WORKDIR and the extra environment given; sets SERVER_PID and URL (breast-cancer v1 predict)
+# folder and log under WORKDIR and the extra environment given; sets SERVER_PID (also added to PIDS) and URL (breast-cancer v1 predict)
 # and returns once it answers the body in $BODY.
 start_standalone() {
   local appdir=$1 work=$2 port
@@ -37,16 +57,18 @@ start_standalone() {
     Shipyard__DataPath="$work/data" DOTNET_GCgen0size=0x1000000 "$@" \
     "$appdir/Shipyard.Functions" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
   SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
   URL="http://127.0.0.1:$port/api/models/breast-cancer/versions/1/predict"
   wait_http "$URL" "$BODY"
 }
 
 # start_node WORKDIR: starts the Node.js peer (tests/peers/node-http/server.js) on a free port, its log under WORKDIR;
-# sets SERVER_PID and URL (its predict route) and returns once it answers the body in $BODY.
+# sets SERVER_PID (also added to PIDS) and URL (its predict route) and returns once it answers the body in $BODY.
 start_node() {
   local port; port=$(free_port)
   node tests/peers/node-http/server.js --port "$port" >"$1/node.log" 2>&1 &
   SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
   URL="http://127.0.0.1:$port/api/models/breast-cancer/predict"
   wait_http "$URL" "$BODY"
 }
