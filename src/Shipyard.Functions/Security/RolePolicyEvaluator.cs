@@ -11,7 +11,8 @@ namespace Shipyard.Functions.Security;
 /// when authenticated, challenge otherwise. Any other policy goes to the framework's evaluator. ASP.NET Core's
 /// authorization service builds a handler context, a set of pending requirements and a task per request to reach the
 /// same answer; on the predict path that was 3% of the CPU. A role requirement needs no registered handler (it handles
-/// itself), so nothing is skipped.
+/// itself), so nothing is skipped. A singleton: the framework's evaluator is resolved from the request's services
+/// only for what it decides.
 /// </summary>
 public sealed class RolePolicyEvaluator : IPolicyEvaluator
 {
@@ -19,16 +20,12 @@ public sealed class RolePolicyEvaluator : IPolicyEvaluator
     private static readonly Task<PolicyAuthorizationResult> Challenged = Task.FromResult(PolicyAuthorizationResult.Challenge());
     private static readonly Task<PolicyAuthorizationResult> Forbidden = Task.FromResult(PolicyAuthorizationResult.Forbid());
 
-    private readonly PolicyEvaluator _framework;
-
-    /// <summary>Creates the evaluator (DI); <paramref name="framework"/> evaluates every other kind of policy.</summary>
-    public RolePolicyEvaluator(PolicyEvaluator framework)
-    {
-        _framework = framework;
-    }
-
     /// <inheritdoc />
-    public Task<AuthenticateResult> AuthenticateAsync(AuthorizationPolicy policy, HttpContext context) => _framework.AuthenticateAsync(policy, context);
+    public Task<AuthenticateResult> AuthenticateAsync(AuthorizationPolicy policy, HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Framework(context).AuthenticateAsync(policy, context);
+    }
 
     /// <inheritdoc />
     public Task<PolicyAuthorizationResult> AuthorizeAsync(AuthorizationPolicy policy, AuthenticateResult authenticationResult, HttpContext context, object? resource)
@@ -38,7 +35,7 @@ public sealed class RolePolicyEvaluator : IPolicyEvaluator
         ArgumentNullException.ThrowIfNull(context);
         if (policy.Requirements is not [RolesAuthorizationRequirement roles])
         {
-            return _framework.AuthorizeAsync(policy, authenticationResult, context, resource);
+            return Framework(context).AuthorizeAsync(policy, authenticationResult, context, resource);
         }
 
         foreach (var role in roles.AllowedRoles)
@@ -51,4 +48,7 @@ public sealed class RolePolicyEvaluator : IPolicyEvaluator
 
         return authenticationResult.Succeeded ? Forbidden : Challenged;
     }
+
+    // The framework's evaluator is per request (its authorization service is); built only when it is asked.
+    private static PolicyEvaluator Framework(HttpContext context) => context.RequestServices.GetRequiredService<PolicyEvaluator>();
 }

@@ -23,7 +23,7 @@ public static class SecurityServiceCollectionExtensions
             .AddPolicy(ShipyardRoles.CallerPolicy, p => p.RequireRole(ShipyardRoles.Caller))
             .AddPolicy(ShipyardRoles.AdminPolicy, p => p.RequireRole(ShipyardRoles.Admin));
         services.AddTransient<PolicyEvaluator>();
-        services.AddTransient<IPolicyEvaluator, RolePolicyEvaluator>();
+        services.AddSingleton<IPolicyEvaluator, RolePolicyEvaluator>();
 
         // AddAuthentication brings ASP.NET Core Data Protection along for cookie schemes; its hosted service reads (and on
         // a fresh machine creates) a key ring at every start, ~70 ms of cold start for keys the function-key scheme never uses.
