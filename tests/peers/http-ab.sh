@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A/B of one server setting (docs/benchmarks.md "HTTP", session 2): starts the Release standalone server from APPDIR
 # with the benchmark settings plus the extra environment given, warms up 5 s with wrk, then measures 10 s of
-# `wrk -t2 -c64` on breast-cancer v1 and prints requests/s and the server's CPU ms per request (/proc/PID/stat).
+# `wrk -t2 -c64` on breast-cancer v1 and prints requests/s, the server's CPU ms per request and its minor page faults
+# per request (/proc/PID/stat).
 # With RATE=N it measures a fixed rate instead: 10 s of tests/peers/load (LOAD=path of LoadClient.dll, built by
 # http-bench.sh) at N requests/s, printing p50/p99/max latency and the server's CPU ms per request at that rate.
 # usage: [RATE=N LOAD=/tmp/shipyard-http-bench-bin/load/LoadClient.dll] tests/peers/http-ab.sh APPDIR NAME [VAR=value ...]
@@ -23,7 +24,9 @@ if [ -n "${RATE:-}" ]; then
     "$result" "$NAME" $((after - before)) "$(getconf CLK_TCK)"
   exit 0
 fi
+faults=$(awk '{print $10}' "/proc/$SERVER_PID/stat")
 wrk -t2 -c64 -d10s -s tests/peers/load/post.lua "$URL" >"$WORK/wrk.txt"
 after=$(awk '{print $14+$15}' "/proc/$SERVER_PID/stat")
-awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v name="$NAME" \
-  '/requests in/ {n=$1} /Requests\/sec/ {r=$2} /^non2xx/ {e=$2} END {printf "%s req/s=%s cpu_ms_per_req=%.3f non2xx=%s\n", name, r, t*1000/hz/n, e}' "$WORK/wrk.txt"
+faults=$(( $(awk '{print $10}' "/proc/$SERVER_PID/stat") - faults ))
+awk -v t=$((after - before)) -v f="$faults" -v hz="$(getconf CLK_TCK)" -v name="$NAME" \
+  '/requests in/ {n=$1} /Requests\/sec/ {r=$2} /^non2xx/ {e=$2} END {printf "%s req/s=%s cpu_ms_per_req=%.3f page_faults_per_req=%.3f non2xx=%s\n", name, r, t*1000/hz/n, f/n, e}' "$WORK/wrk.txt"
