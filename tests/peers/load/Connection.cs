@@ -1,215 +1,276 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
 /// <summary>
-/// One keep-alive HTTP/1.1 connection carrying requests slot, slot + stride, slot + 2·stride, … of a phase.
+/// One keep-alive HTTP/1.1 connection carrying requests slot, slot + stride, slot + 2·stride, … of a phase, driven
+/// by the load client's one thread (no locks): <see cref="Submit"/> when its next request is due, <see cref="OnReady"/>
+/// when epoll reports its socket, <see cref="Tick"/> now and then for timeouts and reconnects.
 /// </summary>
 /// <remarks>
-/// The scheduler thread calls <see cref="Submit"/> when a request is due: it is sent at once if the connection is
-/// idle, otherwise it waits here until the previous response is in (no pipelining, like a browser or HttpClient),
-/// its latency still running from its scheduled time. A dedicated thread blocks in recv and, when a response is
-/// complete, sends the next waiting request itself: no thread-pool hops, no allocation per request.
+/// A due request is sent at once if the connection is idle, otherwise it waits here until the previous response is
+/// in (no pipelining, like a browser or HttpClient), its latency still running from its scheduled time. A failed
+/// request counts as an error; the connection reconnects (a blocking connect: loopback answers at once) and sends
+/// what is waiting. Nothing is allocated per request.
 /// </remarks>
 internal sealed class Connection
 {
-    private readonly Lock gate = new();
+    private static readonly long RequestTimeout = Stopwatch.Frequency * 30; // HttpClient's default
+    private static readonly long RetryDelay = Stopwatch.Frequency / 10;
+
     private readonly int slot;
     private readonly int stride;
     private readonly IPEndPoint endPoint;
     private readonly byte[] request;
-    private Socket? socket; // null while reconnecting: due requests wait
-    private bool broken; // the last reconnect failed: due requests fail at once, as HttpClient's would
+    private readonly Epoll epoll;
+    private Socket? socket; // null while the server cannot be reached: due requests fail at once
+    private ResponseParser parser = new();
     private Phase? phase;
     private int assigned; // requests of the phase handed to this connection ...
     private int finished; // ... and those answered or failed; the one in flight (if any) is number `finished`
     private bool inFlight;
+    private long sentAt;
+    private int unsent; // bytes of the request in flight that the socket has not taken yet
+    private long retryAt;
 
-    public Connection(int slot, int stride, IPEndPoint endPoint, byte[] request)
+    public Connection(int slot, int stride, IPEndPoint endPoint, byte[] request, Epoll epoll)
     {
         this.slot = slot;
         this.stride = stride;
         this.endPoint = endPoint;
         this.request = request;
-        var first = Open(endPoint); // a server that is not there at the start is a usage error, not a run of errors
-        socket = first;
-        new Thread(() => ReceiveLoop(first)) { IsBackground = true, Name = $"conn {slot}" }.Start();
+        this.epoll = epoll;
+        socket = Open(); // a server that is not there at the start is a usage error, not a run of errors
     }
 
     /// <summary>Starts counting the requests of a new phase (all connections are idle between phases).</summary>
     public void Begin(Phase next)
     {
-        lock (gate)
-        {
-            phase = next;
-            assigned = finished = 0;
-        }
+        phase = next;
+        assigned = finished = 0;
     }
 
     /// <summary>This connection's next request is due now.</summary>
     public void Submit()
     {
-        lock (gate)
+        assigned++;
+        if (socket is null)
         {
-            assigned++;
-            if (broken)
-            {
-                FinishLocked("cannot reconnect");
-            }
-            else if (!inFlight && socket is not null)
-            {
-                SendLocked();
-            }
+            Finish("cannot reconnect");
+        }
+        else if (!inFlight)
+        {
+            Send();
         }
     }
 
-    private static Socket Open(IPEndPoint endPoint)
+    /// <summary>epoll reported the socket: responses to read, room to finish a send, or an error.</summary>
+    public void OnReady(uint events)
+    {
+        if ((events & Epoll.Writable) != 0 && unsent > 0)
+        {
+            ContinueSend();
+        }
+
+        if ((events & (Epoll.Readable | Epoll.Error | Epoll.HangUp)) != 0 && socket is not null)
+        {
+            Receive();
+        }
+    }
+
+    /// <summary>Fails a request unanswered for 30 s and retries a connection the server refused.</summary>
+    public void Tick(long now)
+    {
+        if (inFlight && now - sentAt > RequestTimeout)
+        {
+            Fail("no response within 30 s");
+        }
+        else if (socket is null && now >= retryAt)
+        {
+            Reconnect();
+        }
+    }
+
+    private Socket Open()
     {
         // NoDelay: the request goes out in one send and must not wait for an ACK (Nagle) before leaving.
-        // The receive timeout stands in for HttpClient's 30 s request timeout.
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 30_000 };
+        var fresh = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            socket.Connect(endPoint);
-            return socket;
+            fresh.Connect(endPoint);
+            fresh.Blocking = false;
+            epoll.Add((int)fresh.Handle, slot, Epoll.Readable);
+            return fresh;
         }
         catch
         {
-            socket.Dispose();
+            fresh.Dispose();
             throw;
         }
     }
 
-    private void ReceiveLoop(Socket current)
-    {
-        while (true)
-        {
-            var reader = new ResponseReader(current);
-            string? error = null;
-            while (error is null)
-            {
-                try
-                {
-                    var status = reader.ReadResponse();
-                    Complete(status is >= 200 and < 300 ? null : $"HTTP {status}", reader.KeepAlive);
-                    if (!reader.KeepAlive)
-                    {
-                        error = "closed by server";
-                    }
-                }
-                catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock && !IsWaiting())
-                {
-                    // Nothing asked, nothing expected: an idle connection's receive timeout is not an error.
-                }
-                catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
-                {
-                    error = e.Message;
-                }
-            }
-
-            lock (gate)
-            {
-                socket = null;
-                if (inFlight)
-                {
-                    inFlight = false;
-                    FinishLocked(error); // a close while idle (keep-alive timeout) costs nobody a request
-                }
-            }
-
-            current.Dispose();
-            current = Reconnect();
-        }
-    }
-
-    private Socket Reconnect()
-    {
-        while (true)
-        {
-            try
-            {
-                var fresh = Open(endPoint);
-                lock (gate)
-                {
-                    socket = fresh;
-                    broken = false;
-                    if (assigned > finished)
-                    {
-                        SendLocked();
-                    }
-                }
-
-                return fresh;
-            }
-            catch (SocketException e)
-            {
-                lock (gate)
-                {
-                    broken = true;
-                    while (finished < assigned)
-                    {
-                        FinishLocked(e.Message);
-                    }
-                }
-
-                Thread.Sleep(100);
-            }
-        }
-    }
-
-    private bool IsWaiting()
-    {
-        lock (gate)
-        {
-            return inFlight;
-        }
-    }
-
-    // A response is in: the request in flight is over; send the next due one, unless the server closes.
-    private void Complete(string? error, bool keepAlive)
-    {
-        lock (gate)
-        {
-            if (!inFlight)
-            {
-                throw new InvalidDataException("response without a request");
-            }
-
-            inFlight = false;
-            FinishLocked(error);
-            if (!keepAlive)
-            {
-                socket = null; // the receive loop reconnects, then sends what is due
-            }
-            else if (assigned > finished)
-            {
-                SendLocked();
-            }
-        }
-    }
-
-    private void SendLocked()
+    private void Send()
     {
         inFlight = true;
-        try
+        sentAt = Stopwatch.GetTimestamp();
+        unsent = request.Length;
+        ContinueSend();
+    }
+
+    private void ContinueSend()
+    {
+        var wasWaiting = unsent < request.Length;
+        while (unsent > 0)
         {
-            var sent = 0;
-            while (sent < request.Length)
+            var sent = socket!.Send(request.AsSpan(request.Length - unsent), SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
             {
-                sent += socket!.Send(request, sent, request.Length - sent, SocketFlags.None);
+                epoll.Modify((int)socket.Handle, slot, Epoll.Readable | Epoll.Writable);
+                return;
             }
+
+            if (error != SocketError.Success)
+            {
+                Fail(error.ToString());
+                return;
+            }
+
+            unsent -= sent;
         }
-        catch (SocketException)
+
+        if (wasWaiting)
         {
-            // Let the receive thread see the failure (recv returns at once) and count it against this request.
-            try
-            {
-                socket!.Shutdown(SocketShutdown.Both);
-            }
-            catch (SocketException)
-            {
-            }
+            epoll.Modify((int)socket!.Handle, slot, Epoll.Readable);
         }
     }
 
-    private void FinishLocked(string? error) => phase!.Finish(slot + (finished++ * stride), error);
+    private void Receive()
+    {
+        int received;
+        SocketError error;
+        try
+        {
+            received = socket!.Receive(parser.FreeSpace, SocketFlags.None, out error);
+        }
+        catch (InvalidDataException e)
+        {
+            Fail(e.Message);
+            return;
+        }
+
+        if (error == SocketError.WouldBlock)
+        {
+            return;
+        }
+
+        if (error != SocketError.Success || received == 0)
+        {
+            Closed(error == SocketError.Success ? "connection closed by server" : error.ToString());
+            return;
+        }
+
+        parser.Commit(received);
+        try
+        {
+            while (socket is not null && parser.TryTake(out var status, out var keepAlive))
+            {
+                Complete(status is >= 200 and < 300 ? null : $"HTTP {status}", keepAlive);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            Fail(e.Message);
+        }
+    }
+
+    // A response is in: the request in flight is over; send the next due one, after reconnecting if the server closes.
+    private void Complete(string? error, bool keepAlive)
+    {
+        if (!inFlight)
+        {
+            Fail("response without a request");
+            return;
+        }
+
+        inFlight = false;
+        Finish(error);
+        if (!keepAlive)
+        {
+            Close();
+            Reconnect();
+        }
+        else if (assigned > finished)
+        {
+            Send();
+        }
+    }
+
+    // The server closed the connection (or reset it): that may end a response delimited by the close, fail the
+    // request in flight, or cost nobody anything (an idle keep-alive connection timing out).
+    private void Closed(string reason)
+    {
+        try
+        {
+            if (parser.TryTakeAtClose(out var status) && inFlight)
+            {
+                inFlight = false;
+                Finish(status is >= 200 and < 300 ? null : $"HTTP {status}");
+            }
+        }
+        catch (IOException e)
+        {
+            reason = e.Message;
+        }
+
+        Fail(reason);
+    }
+
+    // Drops the connection, counts the request in flight (if any) as failed, reconnects.
+    private void Fail(string error)
+    {
+        Close();
+        if (inFlight)
+        {
+            inFlight = false;
+            Finish(error);
+        }
+
+        Reconnect();
+    }
+
+    private void Close()
+    {
+        if (socket is not null)
+        {
+            epoll.Remove((int)socket.Handle);
+            socket.Dispose();
+            socket = null;
+        }
+
+        parser = new ResponseParser();
+        unsent = 0;
+    }
+
+    private void Reconnect()
+    {
+        try
+        {
+            socket = Open();
+            if (assigned > finished)
+            {
+                Send();
+            }
+        }
+        catch (SocketException e)
+        {
+            while (finished < assigned)
+            {
+                Finish(e.Message); // as HttpClient's would, the waiting requests fail at once
+            }
+
+            retryAt = Stopwatch.GetTimestamp() + RetryDelay;
+        }
+    }
+
+    private void Finish(string? error) => phase!.Finish(slot + (finished++ * stride), error);
 }

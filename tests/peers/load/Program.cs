@@ -2,10 +2,11 @@
 // its latency is measured from that scheduled time to the end of its response (so a stalled server cannot hide its
 // queueing delay: no coordinated omission, the reason wrk2 exists). Plain wrk has no -R, hence this client.
 //
-// It shares a 2-core machine with the server it measures, so it is deliberately lean: raw keep-alive sockets, one
-// pre-formatted request, one scheduler thread sleeping with sub-millisecond precision (no spinning, no per-request
-// tasks or allocations), one blocking receive thread per connection. Its own CPU time per request is printed so a
-// figure can be checked against what the client took from the server.
+// It shares a 2-core machine with the server it measures, so it is deliberately lean: raw non-blocking keep-alive
+// sockets, one pre-formatted request, and one thread that sends what is due and reads what has arrived, sleeping in
+// epoll with a nanosecond timeout until the next send or response (no spinning, no per-request tasks or
+// allocations, no thread per connection to wake). Linux only. Its own CPU time per request is printed so a figure can
+// be checked against what the client took from the server.
 //
 // usage: dotnet run -c Release --project tests/peers/load -- --url URL --body FILE --rate RPS --duration SECONDS
 //        [--connections 32] [--warmup 3] [--header "name: value"]...
@@ -19,6 +20,12 @@ using System.Text;
 using System.Text.Json;
 
 var options = Args.Parse(args);
+if (!OperatingSystem.IsLinux())
+{
+    Console.Error.WriteLine("the load client waits with Linux's epoll: run it on Linux");
+    return 2;
+}
+
 if (options.Url.Scheme != Uri.UriSchemeHttp)
 {
     Console.Error.WriteLine("only http:// URLs are supported");
@@ -27,10 +34,11 @@ if (options.Url.Scheme != Uri.UriSchemeHttp)
 
 var request = FormatRequest(options.Url, options.Headers, File.ReadAllBytes(options.BodyFile));
 var endPoint = Resolve(options.Url);
+using var epoll = new Epoll(options.Connections);
 Connection[] connections;
 try
 {
-    connections = [.. Enumerable.Range(0, options.Connections).Select(slot => new Connection(slot, options.Connections, endPoint, request))];
+    connections = [.. Enumerable.Range(0, options.Connections).Select(slot => new Connection(slot, options.Connections, endPoint, request, epoll))];
 }
 catch (SocketException e)
 {
@@ -38,7 +46,7 @@ catch (SocketException e)
     return 1;
 }
 
-PreciseSleep.PrepareThread();
+Epoll.TightenTimerSlack();
 Run(options.Warmup);
 var recorded = Run(options.Duration);
 var cpuMs = recorded.CpuTime.TotalMilliseconds;
@@ -54,7 +62,7 @@ if (recorded.Errors > 0)
 
 return 0;
 
-// Schedules `seconds` worth of requests at the fixed rate and waits for every one to finish (or fail).
+// Sends `seconds` worth of requests at the fixed rate and reads responses until every one is over (answered or failed).
 Phase Run(double seconds)
 {
     var phase = new Phase((int)Math.Round(seconds * options.Rate), Stopwatch.Frequency / options.Rate);
@@ -63,20 +71,42 @@ Phase Run(double seconds)
         connection.Begin(phase);
     }
 
+    var tickEvery = Stopwatch.Frequency / 10; // timeouts and reconnects
+    var nanosecondsPerTick = 1e9 / Stopwatch.Frequency;
     var cpuBefore = Environment.CpuUsage.TotalTime;
     phase.Start = Stopwatch.GetTimestamp();
-    for (var i = 0; i < phase.Total; i++)
+    var lastTick = phase.Start;
+    var next = 0;
+    while (!phase.Done)
     {
-        var due = phase.Scheduled(i);
-        PreciseSleep.Until(due);
+        // Everything due goes out now. If the thread woke late (or was busy reading), the lateness counts in those
+        // latencies since they are measured from the schedule; SendLag shows how much was ours.
+        var now = Stopwatch.GetTimestamp();
+        for (; next < phase.Total && phase.Scheduled(next) is var due && due <= now; next++)
+        {
+            phase.SendLag[next] = now - due;
+            connections[next % connections.Length].Submit();
+        }
 
-        // If the scheduler woke late (or the machine was busy) everything already due goes out at once, and the
-        // lateness counts in those latencies since they are measured from `due`; SendLag shows how much was ours.
-        phase.SendLag[i] = Stopwatch.GetTimestamp() - due;
-        connections[i % connections.Length].Submit();
+        if (now - lastTick >= tickEvery)
+        {
+            foreach (var connection in connections)
+            {
+                connection.Tick(now);
+            }
+
+            lastTick = now;
+        }
+
+        var wait = Math.Min(tickEvery, next < phase.Total ? phase.Scheduled(next) - Stopwatch.GetTimestamp() : tickEvery);
+        var ready = epoll.Wait(Math.Max(0, (long)(wait * nanosecondsPerTick)));
+        for (var i = 0; i < ready; i++)
+        {
+            var (slot, events) = epoll.Ready(i);
+            connections[slot].OnReady(events);
+        }
     }
 
-    phase.Completed.Wait();
     phase.Elapsed = Stopwatch.GetElapsedTime(phase.Start);
     phase.CpuTime = Environment.CpuUsage.TotalTime - cpuBefore;
     return phase;
@@ -119,7 +149,7 @@ internal sealed record Result(
     double ClientCpuMsPerRequest, double SendLagP99Ms);
 
 /// <summary>
-/// One warm-up or recorded run: the schedule, and each request's outcome, written by the connection threads.
+/// One warm-up or recorded run: the schedule, and each request's outcome.
 /// </summary>
 internal sealed class Phase
 {
@@ -135,10 +165,6 @@ internal sealed class Phase
         latencyMs = new double[total];
         SendLag = new long[total];
         remaining = total;
-        if (total == 0)
-        {
-            Completed.Set();
-        }
     }
 
     public int Total { get; }
@@ -147,13 +173,13 @@ internal sealed class Phase
 
     public long[] SendLag { get; }
 
-    public ManualResetEventSlim Completed { get; } = new();
-
     public TimeSpan Elapsed { get; set; }
 
     public TimeSpan CpuTime { get; set; }
 
-    public int Errors => Volatile.Read(ref errors);
+    public int Errors => errors;
+
+    public bool Done => remaining == 0;
 
     public string? FirstError { get; private set; }
 
@@ -163,15 +189,12 @@ internal sealed class Phase
     public void Finish(int index, string? error)
     {
         latencyMs[index] = Stopwatch.GetElapsedTime(Scheduled(index)).TotalMilliseconds;
-        if (error is not null && Interlocked.Increment(ref errors) == 1)
+        if (error is not null && ++errors == 1)
         {
             FirstError = error;
         }
 
-        if (Interlocked.Decrement(ref remaining) == 0)
-        {
-            Completed.Set();
-        }
+        remaining--;
     }
 
     public double LatencyMs(double quantile) => Percentile(latencyMs, quantile);
