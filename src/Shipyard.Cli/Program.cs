@@ -1,3 +1,3 @@
 using Shipyard.Cli;
 
-return await ShipyardCli.CreateRootCommand().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await ShipyardCli.InvokeAsync(args).ConfigureAwait(false);

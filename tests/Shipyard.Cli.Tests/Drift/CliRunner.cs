@@ -13,8 +13,7 @@ public static class CliRunner
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await ShipyardCli.CreateRootCommand().Parse(args)
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await ShipyardCli.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error });
         return new Result(exitCode, output.ToString(), error.ToString());
     }
 

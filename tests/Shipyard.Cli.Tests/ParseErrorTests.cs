@@ -1,0 +1,62 @@
+using Shipyard.Cli.Tests.Drift;
+using Xunit;
+
+namespace Shipyard.Cli.Tests;
+
+/// <summary>A command line that does not parse is reported without echoing values that may be secrets.</summary>
+public class ParseErrorTests
+{
+    private const string Secret = "c2VjcmV0LWFjY291bnQta2V5";
+    private const string ConnectionString = $"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={Secret};EndpointSuffix=core.windows.net";
+
+    [Fact]
+    public async Task MisspelledConnectionStringOption_NamesTheOptionWithoutItsValue()
+    {
+        var result = await CliRunner.InProcessAsync("models", "list", "--conection-string", ConnectionString);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'--conection-string'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("#4 (its value is not shown", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MisspelledOptionWithEquals_ShowsOnlyTheName()
+    {
+        var result = await CliRunner.InProcessAsync("models", "list", $"--conection-string={ConnectionString}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'--conection-string=…'", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AsProcess_MisspelledOption_ExitCode1WithoutTheSecret()
+    {
+        var result = await CliRunner.ProcessAsync("models", "list", "--conection-string", ConnectionString);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--conection-string", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Run 'shipyard models list --help' for usage.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MisspelledCommand_ShownAsTyped()
+    {
+        var result = await CliRunner.InProcessAsync("drift", "chek");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'chek'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Run 'shipyard drift --help' for usage.", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingSubcommand_StillReported()
+    {
+        var result = await CliRunner.InProcessAsync("models");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Required command was not provided.", result.Error, StringComparison.Ordinal);
+    }
+}
