@@ -61,7 +61,10 @@ public sealed class MicroBatcherTests
         Assert.Throws<OnnxRuntimeException>(() => ModelScorer.Run(oneRow, LinearManifest, FeatureBatch.Concat(requests), CancellationToken.None));
         var alone = requests.Select(b => ModelScorer.Run(oneRow, LinearManifest, b, CancellationToken.None).Values).ToArray();
 
-        var scores = await Task.WhenAll(ScoreTogether(Load(LinearManifest, oneRow), requests));
+        var retried = new ConcurrentQueue<(int Requests, int Rows)>();
+        var scores = await Task.WhenAll(ScoreTogether(Load(LinearManifest, oneRow), requests, retried));
+
+        Assert.Equal(Enumerable.Repeat((1, 1), requests.Length), retried); // each retry counts as a run of its own
 
         for (var r = 0; r < requests.Length; r++)
         {
@@ -102,8 +105,8 @@ public sealed class MicroBatcherTests
 
     /// <summary>
     /// Queues every request before any of them runs: MaxBatch is their total row count, so the last one to queue starts
-    /// one run of all of them, whatever the thread timing. <paramref name="runs"/> records each successful run's
-    /// (requests, rows).
+    /// one run of all of them, whatever the thread timing. <paramref name="runs"/> records each run's (requests, rows)
+    /// as the batcher reports it: successful runs, and each request of a failed shared run retried alone.
     /// </summary>
     private static Task<RawScores>[] ScoreTogether(LoadedVersion loaded, FeatureBatch[] requests, ConcurrentQueue<(int Requests, int Rows)>? runs = null)
     {

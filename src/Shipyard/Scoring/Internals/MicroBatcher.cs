@@ -165,10 +165,12 @@ internal sealed class MicroBatcher
         }
         catch (Exception)
         {
-            // One request's rows must not fail the others that happened to share its run: each is retried alone.
+            // One request's rows must not fail the others that happened to share its run: each is retried alone
+            // (and counted as a run of its own, as a request that ran alone from the start is).
             foreach (var item in items)
             {
                 RunAlone(item);
+                _onBatch?.Invoke(_loaded.Manifest, 1, item.Batch.Count);
             }
 
             return;
