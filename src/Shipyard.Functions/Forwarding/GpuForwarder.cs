@@ -56,13 +56,7 @@ public sealed partial class GpuForwarder
         }
 
         await _registry.WaitWhileLoadingAsync(name, _initialLoadWait, cancellationToken).ConfigureAwait(false);
-        if (_registry.Find(name) is not { } model)
-        {
-            return null;
-        }
-
-        var target = version ?? model.Routing.Production;
-        var manifest = model.Versions.FirstOrDefault(v => v.Version == target)?.Manifest;
+        var manifest = _registry.FindManifest(name, version);
         return manifest?.Runtime.Device == ComputeDevice.Cuda ? manifest : null;
     }
 

@@ -84,6 +84,20 @@ public sealed partial class ModelRegistry : IAsyncDisposable
         return _models.TryGetValue(name, out var model) ? model.ToInfo() : null;
     }
 
+    /// <summary>
+    /// The manifest of <paramref name="version"/>, or of the production version when it is null; null when the model, the
+    /// version or its manifest is unknown. Unlike <see cref="Find"/> it copies nothing: for checks made on every request.
+    /// </summary>
+    public ModelManifest? FindManifest(string name, string? version)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _models.TryGetValue(name, out var model)
+            && (version ?? model.Routing.Production) is { } target
+            && model.Versions.TryGetValue(target, out var slot)
+            ? slot.Manifest
+            : null;
+    }
+
     /// <summary>The routing currently in effect for <paramref name="name"/>.</summary>
     /// <exception cref="ModelNotFoundException">Unknown model.</exception>
     public ModelRouting GetRouting(string name) => GetModel(name).Routing;

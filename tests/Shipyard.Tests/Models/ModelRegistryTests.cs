@@ -27,6 +27,19 @@ public class ModelRegistryTests
     }
 
     [Fact]
+    public async Task FindManifest_VersionOrProduction_SameManifestAsTheSnapshot()
+    {
+        await using var world = await TestWorld.StartAsync(["breast-cancer"]);
+        var bc = world.Registry.Find("breast-cancer")!;
+
+        Assert.Same(bc.Versions.Single(v => v.Version == "2").Manifest, world.Registry.FindManifest("breast-cancer", "2"));
+        Assert.Same(bc.Versions.Single(v => v.Version == bc.Routing.Production).Manifest, world.Registry.FindManifest("breast-cancer", null));
+        Assert.Equal("1", world.Registry.FindManifest("breast-cancer", null)!.Version);
+        Assert.Null(world.Registry.FindManifest("breast-cancer", "9"));
+        Assert.Null(world.Registry.FindManifest("no-such-model", null));
+    }
+
+    [Fact]
     public async Task StartAsync_WhileAVersionLoads_PublishesItAsLoadingAndNotReady()
     {
         await using var world = await TestWorld.StartAsync(["breast-cancer", "diabetes"], start: false);
