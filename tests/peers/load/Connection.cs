@@ -11,11 +11,13 @@ using System.Net.Sockets;
 /// A due request is sent at once if the connection is idle, otherwise it waits here until the previous response is
 /// in (no pipelining, like a browser or HttpClient), its latency still running from its scheduled time. A failed
 /// request counts as an error; the connection reconnects (a blocking connect: loopback answers at once) and sends
-/// what is waiting. Nothing is allocated per request.
+/// what is waiting (a blocking connect: fine on loopback, where a refusal or an answer is immediate). A request fails
+/// when it is not answered within 30 s of its scheduled time, time spent waiting behind the one in flight included,
+/// as HttpClient's timeout would count it. Nothing is allocated per request.
 /// </remarks>
 internal sealed class Connection
 {
-    private static readonly long RequestTimeout = Stopwatch.Frequency * 30; // HttpClient's default
+    private static readonly long RequestTimeout = Stopwatch.Frequency * 30;
     private static readonly long RetryDelay = Stopwatch.Frequency / 10;
 
     private readonly int slot;
@@ -29,8 +31,8 @@ internal sealed class Connection
     private int assigned; // requests of the phase handed to this connection ...
     private int finished; // ... and those answered or failed; the one in flight (if any) is number `finished`
     private bool inFlight;
-    private long sentAt;
     private int unsent; // bytes of the request in flight that the socket has not taken yet
+    private bool writeArmed; // epoll also reports writability: a send is waiting for room
     private long retryAt;
 
     public Connection(int slot, int stride, IPEndPoint endPoint, byte[] request, Epoll epoll)
@@ -78,12 +80,20 @@ internal sealed class Connection
         }
     }
 
-    /// <summary>Fails a request unanswered for 30 s and retries a connection the server refused.</summary>
+    /// <summary>Fails requests not answered within 30 s of their scheduled time and retries a connection the server refused.</summary>
     public void Tick(long now)
     {
-        if (inFlight && now - sentAt > RequestTimeout)
+        if (inFlight && now - ScheduledAt(finished) > RequestTimeout)
         {
-            Fail("no response within 30 s");
+            Close();
+            inFlight = false;
+            Finish("no response within 30 s");
+            while (finished < assigned && now - ScheduledAt(finished) > RequestTimeout)
+            {
+                Finish("no response within 30 s (waited behind a request that timed out)");
+            }
+
+            Reconnect();
         }
         else if (socket is null && now >= retryAt)
         {
@@ -112,20 +122,23 @@ internal sealed class Connection
     private void Send()
     {
         inFlight = true;
-        sentAt = Stopwatch.GetTimestamp();
         unsent = request.Length;
         ContinueSend();
     }
 
     private void ContinueSend()
     {
-        var wasWaiting = unsent < request.Length;
         while (unsent > 0)
         {
             var sent = socket!.Send(request.AsSpan(request.Length - unsent), SocketFlags.None, out var error);
             if (error == SocketError.WouldBlock)
             {
-                epoll.Modify((int)socket.Handle, slot, Epoll.Readable | Epoll.Writable);
+                if (!writeArmed)
+                {
+                    epoll.Modify((int)socket.Handle, slot, Epoll.Readable | Epoll.Writable);
+                    writeArmed = true;
+                }
+
                 return;
             }
 
@@ -138,9 +151,10 @@ internal sealed class Connection
             unsent -= sent;
         }
 
-        if (wasWaiting)
+        if (writeArmed)
         {
-            epoll.Modify((int)socket!.Handle, slot, Epoll.Readable);
+            epoll.Modify((int)socket!.Handle, slot, Epoll.Readable); // level-triggered: left armed, every wait would return at once
+            writeArmed = false;
         }
     }
 
@@ -150,7 +164,7 @@ internal sealed class Connection
         SocketError error;
         try
         {
-            received = socket!.Receive(parser.FreeSpace, SocketFlags.None, out error);
+            received = socket!.Receive(parser.GetFreeSpace(), SocketFlags.None, out error);
         }
         catch (InvalidDataException e)
         {
@@ -163,9 +177,15 @@ internal sealed class Connection
             return;
         }
 
-        if (error != SocketError.Success || received == 0)
+        if (error != SocketError.Success)
         {
-            Closed(error == SocketError.Success ? "connection closed by server" : error.ToString());
+            Fail(error.ToString()); // a reset cannot end a response, not even one whose body runs until the close
+            return;
+        }
+
+        if (received == 0)
+        {
+            Closed();
             return;
         }
 
@@ -194,8 +214,10 @@ internal sealed class Connection
 
         inFlight = false;
         Finish(error);
-        if (!keepAlive)
+        if (!keepAlive || unsent > 0)
         {
+            // Not reusable: the server closes, or it answered before reading all of the request (the rest of it would
+            // arrive as the start of the next one).
             Close();
             Reconnect();
         }
@@ -205,10 +227,11 @@ internal sealed class Connection
         }
     }
 
-    // The server closed the connection (or reset it): that may end a response delimited by the close, fail the
-    // request in flight, or cost nobody anything (an idle keep-alive connection timing out).
-    private void Closed(string reason)
+    // The server closed the connection: that may end a response delimited by the close, fail the request in flight,
+    // or cost nobody anything (an idle keep-alive connection timing out).
+    private void Closed()
     {
+        var reason = "connection closed by server";
         try
         {
             if (parser.TryTakeAtClose(out var status) && inFlight)
@@ -249,6 +272,7 @@ internal sealed class Connection
 
         parser = new ResponseParser();
         unsent = 0;
+        writeArmed = false;
     }
 
     private void Reconnect()
@@ -271,6 +295,9 @@ internal sealed class Connection
             retryAt = Stopwatch.GetTimestamp() + RetryDelay;
         }
     }
+
+    // Scheduled time of this connection's n-th request of the phase.
+    private long ScheduledAt(int n) => phase!.Scheduled(slot + (n * stride));
 
     private void Finish(string? error) => phase!.Finish(slot + (finished++ * stride), error);
 }

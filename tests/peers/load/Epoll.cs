@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 /// <summary>
 /// The Linux readiness API the load client's single thread waits on: sockets registered with a token (the
 /// connection's slot), and a wait with a nanosecond timeout (epoll_pwait2, Linux 5.11+), so the thread sleeps exactly
-/// until the next scheduled send or the next response, whichever comes first.
+/// until the next scheduled send or the next response, whichever comes first. Needs glibc 2.35+ for epoll_pwait2
+/// (Debian 12 has 2.36).
 /// </summary>
 internal sealed partial class Epoll : IDisposable
 {
@@ -23,7 +24,7 @@ internal sealed partial class Epoll : IDisposable
     private static readonly int EventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
     private static readonly int DataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
-    private readonly int fd;
+    private int fd;
     private readonly byte[] events;
 
     public Epoll(int capacity)
@@ -76,7 +77,14 @@ internal sealed partial class Epoll : IDisposable
         return ((int)BitConverter.ToUInt64(entry[DataOffset..]), BitConverter.ToUInt32(entry));
     }
 
-    public void Dispose() => _ = Close(fd);
+    public void Dispose()
+    {
+        if (fd >= 0)
+        {
+            _ = Close(fd);
+            fd = -1;
+        }
+    }
 
     private unsafe void Control(int operation, int socket, int token, uint interest)
     {

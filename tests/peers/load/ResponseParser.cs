@@ -3,7 +3,7 @@ using System.Text;
 
 /// <summary>
 /// Finds where HTTP/1.1 responses end in the bytes of a non-blocking connection, whatever sizes they arrive in:
-/// receive into <see cref="FreeSpace"/>, <see cref="Commit"/> the count, then <see cref="TryTake"/> until it says no.
+/// receive into <see cref="GetFreeSpace"/>, <see cref="Commit"/> the count, then <see cref="TryTake"/> until it says no.
 /// Status line and headers up to CRLFCRLF, then a Content-Length or chunked body (Kestrel chunks when a handler
 /// writes without a length), or a body that runs until the server closes. Bodies are skipped as they arrive, never
 /// copied: the load client only needs to know when a response is complete and whether it was a 2xx.
@@ -31,31 +31,29 @@ internal sealed class ResponseParser
     }
 
     /// <summary>Room for the next receive (unread bytes are moved to the front when needed).</summary>
-    public Span<byte> FreeSpace
+    /// <exception cref="InvalidDataException">A header block or chunk-size line does not fit in the buffer.</exception>
+    public Span<byte> GetFreeSpace()
     {
-        get
+        if (start == end)
         {
-            if (start == end)
-            {
-                start = end = 0;
-            }
-            else if (end == buffer.Length)
-            {
-                if (start == 0)
-                {
-                    throw new InvalidDataException("response header block or chunk line over 64 KB");
-                }
-
-                buffer.AsSpan(start, end - start).CopyTo(buffer);
-                end -= start;
-                start = 0;
-            }
-
-            return buffer.AsSpan(end);
+            start = end = 0;
         }
+        else if (end == buffer.Length)
+        {
+            if (start == 0)
+            {
+                throw new InvalidDataException("response header block or chunk line over 64 KB");
+            }
+
+            buffer.AsSpan(start, end - start).CopyTo(buffer);
+            end -= start;
+            start = 0;
+        }
+
+        return buffer.AsSpan(end);
     }
 
-    /// <summary>Adds <paramref name="count"/> received bytes at the start of <see cref="FreeSpace"/>.</summary>
+    /// <summary>Adds <paramref name="count"/> received bytes at the start of <see cref="GetFreeSpace"/>.</summary>
     public void Commit(int count) => end += count;
 
     /// <summary>
@@ -165,6 +163,11 @@ internal sealed class ResponseParser
         }
 
         keepAlive = http10 ? keepAliveHeader : !close;
+        if (code is 204 or 304)
+        {
+            return false; // never a body, whatever the headers say (RFC 9110 §6.4.1)
+        }
+
         if (chunked)
         {
             state = State.ChunkSize;
@@ -174,7 +177,7 @@ internal sealed class ResponseParser
             remaining = contentLength;
             state = State.Body;
         }
-        else if (contentLength < 0 && code is not (204 or 304))
+        else if (contentLength < 0)
         {
             keepAlive = false; // no length: the body runs until the server closes
             state = State.UntilClose;
