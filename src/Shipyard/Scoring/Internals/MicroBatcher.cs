@@ -11,6 +11,8 @@ namespace Shipyard.Scoring.Internals;
 /// <c>MaxDelay</c> above zero, a request that finds the version idle instead waits up to that long for company
 /// (the run starts early once <c>MaxBatch</c> rows are queued). Each request gets exactly its own rows back, and a
 /// coalesced run that fails is retried request by request so one request's rows cannot fail another's.
+/// The batch callback (telemetry's batch size) hears of every run before its callers get their answers: runs of one
+/// request whether they succeed or fail, shared runs when they succeed (a failed one is reported as its retries).
 /// </summary>
 internal sealed class MicroBatcher
 {
@@ -69,9 +71,8 @@ internal sealed class MicroBatcher
         {
             try
             {
-                var scores = ModelScorer.Run(_loaded.Session, _loaded.Manifest, batch, cancellationToken);
                 _onBatch?.Invoke(_loaded.Manifest, 1, batch.Count);
-                return Task.FromResult(scores);
+                return Task.FromResult(ModelScorer.Run(_loaded.Session, _loaded.Manifest, batch, cancellationToken));
             }
             finally
             {
@@ -153,8 +154,8 @@ internal sealed class MicroBatcher
     {
         if (items.Count == 1)
         {
-            RunAlone(items[0]);
             _onBatch?.Invoke(_loaded.Manifest, 1, rows);
+            RunAlone(items[0]);
             return;
         }
 
@@ -169,8 +170,8 @@ internal sealed class MicroBatcher
             // (and counted as a run of its own, as a request that ran alone from the start is).
             foreach (var item in items)
             {
-                RunAlone(item);
                 _onBatch?.Invoke(_loaded.Manifest, 1, item.Batch.Count);
+                RunAlone(item);
             }
 
             return;
