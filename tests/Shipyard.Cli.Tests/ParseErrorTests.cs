@@ -26,8 +26,42 @@ public class ParseErrorTests
         var result = await CliRunner.InProcessAsync("models", "list", $"--conection-string={ConnectionString}");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("'--conection-string=…'", result.Error, StringComparison.Ordinal);
+        Assert.Contains("'--conection-string…'", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--conection-string:", "'--conection-string…'")]
+    [InlineData("--key=", "'--key…'")]
+    [InlineData("-k", "#3 (its value is not shown")]
+    [InlineData("", "#3 (its value is not shown")]
+    public async Task TokenWithASecret_ShowsOnlyAnOptionName(string prefix, string shown)
+    {
+        var result = await CliRunner.InProcessAsync("models", "list", prefix + Secret);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(shown, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResponseFileToken_NotShown()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"shipyard-rsp-{Guid.NewGuid():N}.rsp");
+        await File.WriteAllTextAsync(file, $"--conection-string\n{ConnectionString}\n");
+        try
+        {
+            var result = await CliRunner.InProcessAsync("models", "list", "@" + file);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("'--conection-string'", result.Error, StringComparison.Ordinal);
+            Assert.Contains("a token from a response file", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
