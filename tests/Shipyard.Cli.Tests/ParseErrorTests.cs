@@ -14,10 +14,8 @@ public class ParseErrorTests
     {
         var result = await CliRunner.InProcessAsync("models", "list", "--conection-string", ConnectionString);
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("'--conection-string'", result.Error, StringComparison.Ordinal);
+        AssertRefusedWithoutSecret(result, "'--conection-string'");
         Assert.Contains("#4 (its value is not shown", result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -25,9 +23,7 @@ public class ParseErrorTests
     {
         var result = await CliRunner.InProcessAsync("models", "list", $"--conection-string={ConnectionString}");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("'--conection-string…'", result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
+        AssertRefusedWithoutSecret(result, "'--conection-string…'");
     }
 
     [Theory]
@@ -39,9 +35,7 @@ public class ParseErrorTests
     {
         var result = await CliRunner.InProcessAsync("models", "list", prefix + Secret);
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains(shown, result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
+        AssertRefusedWithoutSecret(result, shown);
     }
 
     [Fact]
@@ -53,10 +47,8 @@ public class ParseErrorTests
         {
             var result = await CliRunner.InProcessAsync("models", "list", "@" + file);
 
-            Assert.Equal(1, result.ExitCode);
+            AssertRefusedWithoutSecret(result, "a token from a response file");
             Assert.Contains("'--conection-string'", result.Error, StringComparison.Ordinal);
-            Assert.Contains("a token from a response file", result.Error, StringComparison.Ordinal);
-            Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
         }
         finally
         {
@@ -69,10 +61,8 @@ public class ParseErrorTests
     {
         var result = await CliRunner.ProcessAsync("models", "list", "--conection-string", ConnectionString);
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("--conection-string", result.Error, StringComparison.Ordinal);
+        AssertRefusedWithoutSecret(result, "--conection-string");
         Assert.Contains("Run 'shipyard models list --help' for usage.", result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,5 +82,12 @@ public class ParseErrorTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Required command was not provided.", result.Error, StringComparison.Ordinal);
+    }
+
+    private static void AssertRefusedWithoutSecret(CliRunner.Result result, string shown)
+    {
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(shown, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.Error + result.Output, StringComparison.Ordinal);
     }
 }
