@@ -10,8 +10,8 @@ using System.Net.Sockets;
 /// <remarks>
 /// A due request is sent at once if the connection is idle, otherwise it waits here until the previous response is
 /// in (no pipelining, like a browser or HttpClient), its latency still running from its scheduled time. A failed
-/// request counts as an error; the connection reconnects (a blocking connect: loopback answers at once) and sends
-/// what is waiting (a blocking connect: fine on loopback, where a refusal or an answer is immediate). A request fails
+/// request counts as an error; the connection reconnects and sends what is waiting (a blocking connect: fine on
+/// loopback, where a refusal or an answer is immediate). A request fails
 /// when it is not answered within 30 s of its scheduled time, time spent waiting behind the one in flight included,
 /// as HttpClient's timeout would count it. Nothing is allocated per request.
 /// </remarks>
