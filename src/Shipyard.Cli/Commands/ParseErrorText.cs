@@ -16,15 +16,9 @@ internal static class ParseErrorText
 
     public static string Redact(string message, IReadOnlyList<string> unmatchedTokens, string[] args)
     {
-        foreach (var token in unmatchedTokens)
+        foreach (var token in unmatchedTokens.Where(t => t.Length > 0))
         {
-            var quoted = $"'{token}'";
-            if (token.Length == 0 || !message.Contains(quoted, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            message = message.Replace(quoted, Shown(token, args), StringComparison.Ordinal);
+            message = message.Replace($"'{token}'", Shown(token, args), StringComparison.Ordinal);
         }
 
         return message;
