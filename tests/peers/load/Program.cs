@@ -156,7 +156,6 @@ internal sealed class Phase
     private readonly double ticksPerRequest;
     private readonly double[] latencyMs;
     private int remaining;
-    private int errors;
 
     public Phase(int total, double ticksPerRequest)
     {
@@ -177,7 +176,7 @@ internal sealed class Phase
 
     public TimeSpan CpuTime { get; set; }
 
-    public int Errors => errors;
+    public int Errors { get; private set; }
 
     public bool Done => remaining == 0;
 
@@ -189,7 +188,7 @@ internal sealed class Phase
     public void Finish(int index, string? error)
     {
         latencyMs[index] = Stopwatch.GetElapsedTime(Scheduled(index)).TotalMilliseconds;
-        if (error is not null && ++errors == 1)
+        if (error is not null && ++Errors == 1)
         {
             FirstError = error;
         }
