@@ -10,15 +10,6 @@ public class ParseErrorTests
     private const string ConnectionString = $"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={Secret};EndpointSuffix=core.windows.net";
 
     [Fact]
-    public async Task MisspelledConnectionStringOption_NamesTheOptionWithoutItsValue()
-    {
-        var result = await CliRunner.InProcessAsync("models", "list", "--conection-string", ConnectionString);
-
-        AssertRefusedWithoutSecret(result, "'--conection-string'");
-        Assert.Contains("#4 (its value is not shown", result.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task MisspelledOptionWithEquals_ShowsOnlyTheName()
     {
         var result = await CliRunner.InProcessAsync("models", "list", $"--conection-string={ConnectionString}");
@@ -56,12 +47,14 @@ public class ParseErrorTests
         }
     }
 
+    /// <summary>The real executable (Program.cs goes through the same redaction as the in-process runs).</summary>
     [Fact]
-    public async Task AsProcess_MisspelledOption_ExitCode1WithoutTheSecret()
+    public async Task MisspelledConnectionStringOption_NamesTheOptionWithoutItsValue()
     {
         var result = await CliRunner.ProcessAsync("models", "list", "--conection-string", ConnectionString);
 
-        AssertRefusedWithoutSecret(result, "--conection-string");
+        AssertRefusedWithoutSecret(result, "'--conection-string'");
+        Assert.Contains("#4 (its value is not shown", result.Error, StringComparison.Ordinal);
         Assert.Contains("Run 'shipyard models list --help' for usage.", result.Error, StringComparison.Ordinal);
     }
 
