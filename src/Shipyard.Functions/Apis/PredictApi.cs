@@ -47,15 +47,14 @@ public static class PredictApi
         }
 
         var http = dependencies.HttpContext;
-        using var body = await dependencies.Reader.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
-        var instances = PredictBody.Instances(body.RootElement, dependencies.Reader.Options.MaxInstancesPerRequest);
+        using var body = await dependencies.Reader.BufferAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
         var requestKey = http.Request.Headers[RequestKeyHeader].ToString();
         var response = await dependencies.Predictions.PredictAsync(
             new PredictionRequest
             {
                 Model = name,
                 Version = version,
-                Instances = instances,
+                Instances = new PredictBodyInstances(body.Data, dependencies.Reader),
                 RequestKey = requestKey.Length > 0 ? requestKey : null,
                 Source = PredictionSource.Http,
             },

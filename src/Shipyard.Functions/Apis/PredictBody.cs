@@ -3,7 +3,7 @@ using Shipyard.Functions.Errors;
 
 namespace Shipyard.Functions.Apis;
 
-/// <summary>The envelope of a predict body, <c>{"instances":[{…},…]}</c>, checked before the domain validates each instance.</summary>
+/// <summary>The envelope of a predict body, <c>{"instances":[{…},…]}</c>, checked when the body is not read by the fast path (<see cref="PredictBodyInstances"/>), before each instance is validated.</summary>
 internal static class PredictBody
 {
     /// <summary>The <c>instances</c> array of <paramref name="root"/>.</summary>

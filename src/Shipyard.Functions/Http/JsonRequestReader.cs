@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shipyard.Functions.Errors;
@@ -27,6 +28,70 @@ public sealed class JsonRequestReader
     /// <exception cref="RequestRejectedException">415, 413 or 400 as described on the type.</exception>
     public async Task<JsonDocument> ReadAsync(HttpRequest request, CancellationToken cancellationToken = default)
     {
+        var options = CheckDeclared(request);
+        var limit = options.MaxRequestBodyBytes;
+        try
+        {
+            await using var body = new LengthLimitedStream(request.Body, limit);
+            return await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestTooLargeException tooLarge)
+        {
+            throw tooLarge.ToRejection();
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e, options.MaxJsonDepth);
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body of <paramref name="request"/> into the server's own buffers, without copying or parsing it,
+    /// under the same rules; disposing the result releases the buffers. For a body read in one pass (the predict fast path).
+    /// </summary>
+    /// <exception cref="RequestRejectedException">415 or 413 as described on the type (malformed JSON is found by whoever parses it).</exception>
+    public async Task<BufferedBody> BufferAsync(HttpRequest request, CancellationToken cancellationToken = default)
+    {
+        var limit = CheckDeclared(request).MaxRequestBodyBytes;
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.End);
+                throw new RequestTooLargeException(limit).ToRejection();
+            }
+
+            if (result.IsCompleted)
+            {
+                return new BufferedBody(reader, buffer);
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End); // keep it all, wait for more
+        }
+    }
+
+    /// <summary>Parses a body read by <see cref="BufferAsync"/>; the document refers to its buffers, so dispose it first.</summary>
+    /// <exception cref="RequestRejectedException">400 naming the position when the body is malformed or too deep.</exception>
+    public JsonDocument Parse(ReadOnlySequence<byte> body)
+    {
+        var maxDepth = Options.MaxJsonDepth;
+        try
+        {
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e, maxDepth);
+        }
+    }
+
+    // What every body must pass before it is read: a JSON content type, a declared length within the limit and not zero.
+    private HttpServerOptions CheckDeclared(HttpRequest request)
+    {
         ArgumentNullException.ThrowIfNull(request);
         var options = _options.CurrentValue;
         EnsureJsonContentType(request);
@@ -41,20 +106,7 @@ public sealed class JsonRequestReader
             throw new RequestRejectedException(StatusCodes.Status400BadRequest, "Malformed JSON.", ["body: the request body is empty; expected a JSON object."]);
         }
 
-        try
-        {
-            await using var body = new LengthLimitedStream(request.Body, limit);
-            return await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth }, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (RequestTooLargeException tooLarge)
-        {
-            throw tooLarge.ToRejection();
-        }
-        catch (JsonException e)
-        {
-            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "Malformed JSON.", [$"body: {Describe(e, options.MaxJsonDepth)}"]);
-        }
+        return options;
     }
 
     /// <summary>415 unless the declared content type is JSON (application/json or any +json); a missing type is read as JSON.</summary>
@@ -71,6 +123,9 @@ public sealed class JsonRequestReader
             "Unsupported media type.",
             [$"Content-Type: '{contentType}' is not supported; send application/json."]);
     }
+
+    private static RequestRejectedException Malformed(JsonException e, int maxDepth) =>
+        new(StatusCodes.Status400BadRequest, "Malformed JSON.", [$"body: {Describe(e, maxDepth)}"]);
 
     private static string Describe(JsonException e, int maxDepth)
     {

@@ -59,7 +59,7 @@ public sealed partial class PredictionService
         var (lease, shadow) = Route(request.Model, request.Version, request.RequestKey);
         using (lease)
         {
-            var batch = InstanceValidator.Validate(lease.Manifest, request.Instances, _options.Limits);
+            var batch = request.Instances.ToBatch(lease.Manifest, _options.Limits);
             var scores = await ScoreAsync(lease, batch, cancellationToken).ConfigureAwait(false);
             var predictions = scores.ToPredictions(lease.Manifest);
             AfterScoring(request.Source, lease, batch, predictions, shadow);

@@ -75,7 +75,7 @@ public sealed class StreamScorer(PredictionService predictions)
                 {
                     Model = message.Model,
                     Version = message.Version,
-                    Instances = message.Instances,
+                    Instances = PredictionInstances.From(message.Instances),
                     RequestKey = message.Id, // sticky canary assignment per message id: a redelivery lands on the same version
                     Source = PredictionSource.Stream,
                 },

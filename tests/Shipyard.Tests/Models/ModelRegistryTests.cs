@@ -150,7 +150,7 @@ public class ModelRegistryTests
             {
                 try
                 {
-                    var r = await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = instances });
+                    var r = await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = PredictionInstances.From(instances) });
                     versions.Add(r.Version);
                 }
                 catch (Exception)

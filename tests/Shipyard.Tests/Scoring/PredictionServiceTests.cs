@@ -20,7 +20,7 @@ public class PredictionServiceTests
         const int n = 10_000;
         for (var i = 0; i < n; i++)
         {
-            var r = await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = instances, RequestKey = Guid.NewGuid().ToString() });
+            var r = await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = PredictionInstances.From(instances), RequestKey = Guid.NewGuid().ToString() });
             canary += r.Version == "2" ? 1 : 0;
         }
 
@@ -41,7 +41,7 @@ public class PredictionServiceTests
             var versions = new HashSet<string>();
             for (var i = 0; i < 10; i++)
             {
-                versions.Add((await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = instances, RequestKey = $"user-{k}" })).Version);
+                versions.Add((await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = PredictionInstances.From(instances), RequestKey = $"user-{k}" })).Version);
             }
 
             seen.UnionWith(versions);
@@ -57,10 +57,10 @@ public class PredictionServiceTests
         await using var world = await TestWorld.StartAsync(["breast-cancer"]);
         var instances = SampleData.Load("breast-cancer", "1").Instances(0, 5);
         await world.Registry.SetRoutingAsync("breast-cancer", new ModelRouting { Production = "1" });
-        var without = await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = instances });
+        var without = await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = PredictionInstances.From(instances) });
         await world.Registry.SetRoutingAsync("breast-cancer", new ModelRouting { Production = "1", Shadow = "2" });
 
-        var with = await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = instances });
+        var with = await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = PredictionInstances.From(instances) });
 
         Assert.Equal("1", with.Version);
         Assert.Equal(JsonSerializer.Serialize(without), JsonSerializer.Serialize(with));
@@ -90,11 +90,11 @@ public class PredictionServiceTests
         var expected = new List<string>();
         foreach (var instances in requests)
         {
-            expected.Add(JsonSerializer.Serialize(await plain.Service.PredictAsync(new PredictionRequest { Model = "digits", Instances = instances })));
+            expected.Add(JsonSerializer.Serialize(await plain.Service.PredictAsync(new PredictionRequest { Model = "digits", Instances = PredictionInstances.From(instances) })));
         }
 
         var actual = await Task.WhenAll(requests.Select(instances => Task.Run(async () =>
-            JsonSerializer.Serialize(await batched.Service.PredictAsync(new PredictionRequest { Model = "digits", Instances = instances })))));
+            JsonSerializer.Serialize(await batched.Service.PredictAsync(new PredictionRequest { Model = "digits", Instances = PredictionInstances.From(instances) })))));
 
         Assert.Equal(expected, actual);
         if (maxDelayMs == 0)
@@ -112,7 +112,7 @@ public class PredictionServiceTests
         var world = await TestWorld.StartAsync(["diabetes"], o => o.PredictionLog = new PredictionLogOptions { FlushRecords = 1000, FlushInterval = TimeSpan.FromHours(1) });
         var samples = SampleData.Load("diabetes", "1");
         var before = DateTime.UtcNow;
-        var response = await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = samples.Instances(0, 3), Source = PredictionSource.Stream });
+        var response = await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = PredictionInstances.From(samples.Instances(0, 3)), Source = PredictionSource.Stream });
         Assert.Empty(await ListAsync(world.Store, "diabetes/"));
 
         await world.Log.DisposeAsync();
@@ -137,8 +137,8 @@ public class PredictionServiceTests
         await using var world = await TestWorld.StartAsync(["diabetes"], o => o.PredictionLog = new PredictionLogOptions { Capacity = 4, FlushRecords = 1000, FlushInterval = TimeSpan.FromHours(1) });
         var instances = SampleData.Load("diabetes", "1").Instances(0, 3);
 
-        await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = instances });
-        await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = instances });
+        await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = PredictionInstances.From(instances) });
+        await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = PredictionInstances.From(instances) });
 
         Assert.Equal(3, world.Log.Dropped);
     }
@@ -153,7 +153,7 @@ public class PredictionServiceTests
             clock: clock);
         var samples = SampleData.Load("diabetes", "1");
         async Task PredictAsync(int rows) =>
-            Assert.Equal(rows, (await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = samples.Instances(0, rows) })).Predictions.Count);
+            Assert.Equal(rows, (await world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Instances = PredictionInstances.From(samples.Instances(0, rows)) })).Predictions.Count);
 
         await PredictAsync(3); // 3 of 5
         await PredictAsync(3); // would make 6: not logged, still answered
@@ -174,8 +174,8 @@ public class PredictionServiceTests
         await using var world = await TestWorld.StartAsync(["diabetes"]);
         var instances = SampleData.Load("diabetes", "1").Instances(0, 1);
 
-        await Assert.ThrowsAsync<ModelNotFoundException>(() => world.Service.PredictAsync(new PredictionRequest { Model = "nope", Instances = instances }));
-        var ex = await Assert.ThrowsAsync<ModelNotFoundException>(() => world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Version = "7", Instances = instances }));
+        await Assert.ThrowsAsync<ModelNotFoundException>(() => world.Service.PredictAsync(new PredictionRequest { Model = "nope", Instances = PredictionInstances.From(instances) }));
+        var ex = await Assert.ThrowsAsync<ModelNotFoundException>(() => world.Service.PredictAsync(new PredictionRequest { Model = "diabetes", Version = "7", Instances = PredictionInstances.From(instances) }));
         Assert.Equal("7", ex.Version);
     }
 

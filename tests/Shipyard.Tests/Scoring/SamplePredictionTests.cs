@@ -25,7 +25,7 @@ public class SamplePredictionTests
         await using var world = await TestWorld.StartAsync();
         var samples = SampleData.Load(model, version);
 
-        var response = await world.Service.PredictAsync(new PredictionRequest { Model = model, Version = version, Instances = samples.Instances() });
+        var response = await world.Service.PredictAsync(new PredictionRequest { Model = model, Version = version, Instances = PredictionInstances.From(samples.Instances()) });
 
         Assert.Equal(model, response.Model);
         Assert.Equal(version, response.Version);
@@ -56,7 +56,7 @@ public class SamplePredictionTests
     {
         await using var world = await TestWorld.StartAsync();
         var samples = SampleData.Load(model, version);
-        var rest = await world.Service.PredictAsync(new PredictionRequest { Model = model, Version = version, Instances = samples.Instances(0, 20) });
+        var rest = await world.Service.PredictAsync(new PredictionRequest { Model = model, Version = version, Instances = PredictionInstances.From(samples.Instances(0, 20)) });
         var manifest = world.Registry.Find(model)!.Versions.Single(v => v.Version == version).Manifest!;
         var flat = samples.Rows.Take(20).SelectMany(r => r).Select(v => (float)v).ToArray();
         var request = new InferRequest
