@@ -31,7 +31,7 @@ app.UseMiddleware<HttpTriggerInvocationMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRouting();
-app.UseRequestTimeouts();
+app.UseRequestTimeLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -28,7 +28,7 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithRequestTimeout(ShipyardHostingExtensions.UploadTimeoutPolicy);
+            .WithTimeLimit(RequestTimeLimit.Upload);
         admin.MapPost("/promote", PromoteAsync).WithName("Promote").WithRoutingMetadata().Accepts<PromoteRequest>("application/json");
         admin.MapPut("/routing", SetRoutingAsync).WithName("SetRouting").WithRoutingMetadata().Accepts<ModelRouting>("application/json");
         admin.MapPost("/rollback", RollbackAsync).WithName("Rollback").WithRoutingMetadata();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Shipyard.Functions.Hosting;
 using Shipyard.Functions.Security;
 
 namespace Shipyard.Functions.CustomHandler;
@@ -14,7 +15,7 @@ public static partial class InvocationEndpointRouteBuilderExtensions
     /// Maps <c>POST /{functionName}</c> to <paramref name="handler"/>:
     /// malformed payload → 400 with the reason in <c>Logs</c>; handler success → 200 with its outputs and logs;
     /// handler exception → 500 with the exception message in <c>Logs</c> (the host then treats the invocation as failed
-    /// and applies the trigger's retry policy). Standalone (no Functions host) the route needs the admin key,
+    /// and applies the trigger's retry policy). No request time limit: the host's <c>functionTimeout</c> applies. Standalone (no Functions host) the route needs the admin key,
     /// because it runs work a caller should not trigger.
     /// </summary>
     public static RouteHandlerBuilder MapInvocation(this IEndpointRouteBuilder endpoints, string functionName, InvocationHandler handler)
@@ -32,6 +33,7 @@ public static partial class InvocationEndpointRouteBuilderExtensions
             .WithTags("Functions")
             .RequireAuthorization(ShipyardRoles.AdminPolicy)
             .DisableRateLimiting()
+            .WithTimeLimit(RequestTimeLimit.None) // the host's functionTimeout governs: a large batch may take minutes
             .ExcludeFromDescription();
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Shipyard.Functions.Errors;
 using Shipyard.Functions.Http;
 using Shipyard.Models;
@@ -57,24 +58,7 @@ internal sealed class GpuForwardingFilter(GpuForwarder forwarder, JsonRequestRea
     /// <summary>The whole body, under the same content-type and size rules as a local prediction.</summary>
     private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        JsonRequestReader.EnsureJsonContentType(request);
-        var limit = reader.Options.MaxRequestBodyBytes;
-        if (request.ContentLength > limit)
-        {
-            throw new RequestTooLargeException(limit).ToRejection();
-        }
-
-        using var buffer = new MemoryStream();
-        try
-        {
-            await using var limited = new LengthLimitedStream(request.Body, limit);
-            await limited.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestTooLargeException tooLarge)
-        {
-            throw tooLarge.ToRejection();
-        }
-
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        using var body = await reader.BufferAsync(request, cancellationToken).ConfigureAwait(false);
+        return body.Data.ToArray();
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Shipyard.Functions.CustomHandler;
@@ -15,14 +14,11 @@ public static class ShipyardHostingExtensions
     /// <summary>The configuration key of ASP.NET Core's log level, Warning unless configured.</summary>
     public const string AspNetCoreLogLevel = "Logging:LogLevel:Microsoft.AspNetCore";
 
-    /// <summary>Request timeout policy name for uploads.</summary>
-    public const string UploadTimeoutPolicy = "upload";
-
     /// <summary>
     /// Under the Functions host: listen on 127.0.0.1:<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> only (the host is the only client and has
     /// checked keys). Standalone: the configured URLs (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>),
     /// else <see cref="DefaultStandaloneUrl"/>. Also: Kestrel's body limit raised to the upload limit (smaller per-route limits
-    /// are enforced while reading), request timeouts, and the shutdown grace period for draining requests and flushing logs.
+    /// are enforced while reading), request time limits (<see cref="RequestTimeLimitExtensions"/>), and the shutdown grace period for draining requests and flushing logs.
     /// </summary>
     public static WebApplicationBuilder AddShipyardHosting(this WebApplicationBuilder builder)
     {
@@ -58,13 +54,7 @@ public static class ShipyardHostingExtensions
             builder.WebHost.UseUrls(DefaultStandaloneUrl);
         }
 
-        builder.Services.AddRequestTimeouts();
-        builder.Services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<HttpServerOptions>>((timeouts, options) =>
-        {
-            var http = options.Value;
-            timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = http.RequestTimeout, TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable };
-            timeouts.AddPolicy(UploadTimeoutPolicy, new RequestTimeoutPolicy { Timeout = http.UploadTimeout, TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable });
-        });
+        builder.Services.AddSingleton<RequestDeadlines>();
 
         // Kestrel stops accepting, lets in-flight requests finish, then hosted services (the prediction-log flush) stop.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<HttpServerOptions>>((host, options) => host.ShutdownTimeout = options.Value.ShutdownTimeout);

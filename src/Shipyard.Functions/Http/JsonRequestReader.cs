@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Shipyard.Functions.Errors;
@@ -28,49 +29,56 @@ public sealed class JsonRequestReader
     /// <exception cref="RequestRejectedException">415, 413 or 400 as described on the type.</exception>
     public async Task<JsonDocument> ReadAsync(HttpRequest request, CancellationToken cancellationToken = default)
     {
-        var options = CheckDeclared(request);
-        var limit = options.MaxRequestBodyBytes;
-        try
-        {
-            await using var body = new LengthLimitedStream(request.Body, limit);
-            return await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth }, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (RequestTooLargeException tooLarge)
-        {
-            throw tooLarge.ToRejection();
-        }
-        catch (JsonException e)
-        {
-            throw Malformed(e, options.MaxJsonDepth);
-        }
+        using var body = await BufferAsync(request, cancellationToken).ConfigureAwait(false);
+        return Parse(new ReadOnlySequence<byte>(body.Data.ToArray())); // a copy: the document outlives the server's buffers
     }
 
     /// <summary>
     /// Reads the whole body of <paramref name="request"/> into the server's own buffers, without copying or parsing it,
-    /// under the same rules; disposing the result releases the buffers. For a body read in one pass (the predict fast path).
+    /// under the same rules; disposing the result releases the buffers. Predict reads it in place; the rest copy it out.
     /// </summary>
     /// <exception cref="RequestRejectedException">415 or 413 as described on the type (malformed JSON is found by whoever parses it).</exception>
     public async Task<BufferedBody> BufferAsync(HttpRequest request, CancellationToken cancellationToken = default)
     {
         var limit = CheckDeclared(request).MaxRequestBodyBytes;
         var reader = request.BodyReader;
-        while (true)
+        CancellationTokenRegistration cancellation = default;
+        try
         {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (buffer.Length > limit)
+            while (true)
             {
-                reader.AdvanceTo(buffer.End);
-                throw new RequestTooLargeException(limit).ToRejection();
-            }
+                // Usually the whole body is already there. Otherwise wait, and let cancellation end the wait through
+                // CancelPendingRead: a read cancelled by its token would leave the reader mid-read, and the server could
+                // not drain the rest of the body afterwards.
+                if (!reader.TryRead(out var result))
+                {
+                    if (cancellation == default)
+                    {
+                        cancellation = cancellationToken.UnsafeRegister(static state => ((PipeReader)state!).CancelPendingRead(), reader);
+                    }
 
-            if (result.IsCompleted)
-            {
-                return new BufferedBody(reader, buffer);
-            }
+                    result = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+                }
 
-            reader.AdvanceTo(buffer.Start, buffer.End); // keep it all, wait for more
+                var buffer = result.Buffer;
+                if (buffer.Length > limit)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    throw new RequestTooLargeException(limit).ToRejection();
+                }
+
+                if (result.IsCompleted)
+                {
+                    return new BufferedBody(reader, buffer);
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End); // keep it all, wait for more
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            await cancellation.DisposeAsync().ConfigureAwait(false);
         }
     }
 
