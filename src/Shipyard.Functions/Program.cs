@@ -32,7 +32,6 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRouting();
 app.UseRequestTimeLimits();
-app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 

@@ -13,6 +13,7 @@ public static class SecurityServiceCollectionExtensions
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddSingleton<CallerTickets>();
+        services.AddSingleton<FunctionKeyAuthenticator>();
         services.AddTransient<FunctionKeyAuthenticationHandler>(); // resolved from DI per request, not built by reflection
         services.AddAuthentication(authentication =>
         {
@@ -20,8 +21,8 @@ public static class SecurityServiceCollectionExtensions
             authentication.DefaultScheme = FunctionKeyAuthenticationHandler.SchemeName;
         });
         services.AddAuthorizationBuilder()
-            .AddPolicy(ShipyardRoles.CallerPolicy, p => p.RequireRole(ShipyardRoles.Caller))
-            .AddPolicy(ShipyardRoles.AdminPolicy, p => p.RequireRole(ShipyardRoles.Admin));
+            .AddPolicy(ShipyardRoles.CallerPolicy, p => p.AddAuthenticationSchemes(FunctionKeyAuthenticationHandler.SchemeName).RequireRole(ShipyardRoles.Caller))
+            .AddPolicy(ShipyardRoles.AdminPolicy, p => p.AddAuthenticationSchemes(FunctionKeyAuthenticationHandler.SchemeName).RequireRole(ShipyardRoles.Admin));
         services.AddTransient<PolicyEvaluator>();
         services.AddSingleton<IPolicyEvaluator, RolePolicyEvaluator>();
 

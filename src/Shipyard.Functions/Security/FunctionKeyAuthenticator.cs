@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Shipyard.Functions.CustomHandler;
+
+namespace Shipyard.Functions.Security;
+
+/// <summary>
+/// Who the caller of a request is, the way Azure Functions decides it: a key in header <c>x-functions-key</c> or query
+/// <c>code</c>, compared in constant time with <see cref="AuthOptions"/> (<see cref="CallerTickets"/>). Under the
+/// Functions host (custom handler mode) the host has already checked the key against the function's authLevel, so
+/// requests are trusted as it forwarded them. Used by <see cref="RolePolicyEvaluator"/> for Shipyard's policies and by
+/// <see cref="FunctionKeyAuthenticationHandler"/> for anything that asks the scheme. A singleton; keys are never logged.
+/// </summary>
+public sealed class FunctionKeyAuthenticator(CallerTickets tickets, IHostEnvironment environment, CustomHandlerEnvironment customHandler)
+{
+    private static readonly Task<AuthenticateResult> NoKey = Task.FromResult(AuthenticateResult.NoResult());
+    private static readonly Task<AuthenticateResult> WrongKey = Task.FromResult(AuthenticateResult.Fail("The key sent in x-functions-key or code is not a valid key."));
+
+    /// <summary>The caller of <paramref name="context"/>: an authenticated key or host, an allowed anonymous caller
+    /// (succeeded, not authenticated), no result (no key), or a failure (a key that matches none). Completes at once.</summary>
+    public Task<AuthenticateResult> AuthenticateAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (customHandler.IsActive)
+        {
+            // The Functions host checked the key for the function's authLevel before forwarding (and we listen on loopback only).
+            // A non-proxied invocation says which function it came through; proxied requests came through the function owning the route.
+            var level = context.Items[HttpTriggerInvocationMiddleware.TrustedLevelItem] as string ?? ShipyardRoles.Admin;
+            return tickets.FunctionsHost(level == ShipyardRoles.Admin);
+        }
+
+        var key = ReadKey(context.Request);
+        if (key is null)
+        {
+            return AnonymousAllowed(context) ? tickets.Anonymous : NoKey;
+        }
+
+        return tickets.ForKey(key) ?? WrongKey;
+    }
+
+    /// <summary>The key a request carries (header first, then query), or null.</summary>
+    internal static string? ReadKey(HttpRequest request)
+    {
+        var header = request.Headers[FunctionKeyAuthenticationHandler.KeyHeader].ToString();
+        if (header.Length > 0)
+        {
+            return header;
+        }
+
+        var query = request.Query[FunctionKeyAuthenticationHandler.KeyQuery].ToString();
+        return query.Length > 0 ? query : null;
+    }
+
+    private bool AnonymousAllowed(HttpContext context) =>
+        tickets.Options.AllowAnonymous ?? (environment.IsDevelopment() && IsLoopback(context));
+
+    private static bool IsLoopback(HttpContext context)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+
+        // TestServer has no connection; treat it as in-process (loopback).
+        return remote is null || IPAddress.IsLoopback(remote) || (remote.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(remote.MapToIPv4()));
+    }
+}
