@@ -33,7 +33,7 @@ comps = [
  ("ratelimit", r"RateLimitingMiddleware"),
  ("authz", r"AuthorizationMiddleware|Authorization\.Policy|DefaultAuthorizationService"),
  ("authn", r"AuthenticationMiddleware|AuthenticationService|FunctionKeyAuthenticationHandler|AuthenticationHandler"),
- ("timeouts", r"RequestTimeoutsMiddleware"),
+ ("timeouts", r"RequestTimeoutsMiddleware|RequestTimeLimitMiddleware|RequestDeadlines"),
  ("routing", r"EndpointRoutingMiddleware|DfaMatcher|EndpointMiddleware"),
  ("statuscode", r"StatusCodePagesMiddleware"),
  ("exchandler", r"ExceptionHandlerMiddleware"),

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Shipyard.Functions.Security;
 
 /// <summary>
-/// The outcomes <see cref="FunctionKeyAuthenticationHandler"/> can give, built once instead of per request: the SHA-256
+/// The outcomes <see cref="FunctionKeyAuthenticator"/> can give, built once instead of per request: the SHA-256
 /// of every configured key and, per key, the finished authentication result (principal, caller id, roles). Rebuilt when
 /// <see cref="AuthOptions"/> change (configuration reload). The principals are shared by every request they
 /// authenticate, so nothing may mutate them (nothing in Shipyard or ASP.NET Core's pipeline does).
@@ -119,8 +119,8 @@ public sealed class CallerTickets
             claims.Add(new Claim(ClaimTypes.Role, ShipyardRoles.Admin));
         }
 
-        var identity = new ClaimsIdentity(claims, authenticated ? FunctionKeyAuthenticationHandler.SchemeName : null, ShipyardRoles.CallerIdClaim, ClaimTypes.Role);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), FunctionKeyAuthenticationHandler.SchemeName));
+        var identity = new ClaimsIdentity(claims, authenticated ? FunctionKeyAuthenticator.SchemeName : null, ShipyardRoles.CallerIdClaim, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), FunctionKeyAuthenticator.SchemeName));
     }
 
     private sealed record Snapshot(AuthOptions Options, (byte[] Hash, Task<AuthenticateResult> Result)[] Keys);

@@ -8,11 +8,21 @@ namespace Shipyard.Functions.Security;
 /// Who the caller of a request is, the way Azure Functions decides it: a key in header <c>x-functions-key</c> or query
 /// <c>code</c>, compared in constant time with <see cref="AuthOptions"/> (<see cref="CallerTickets"/>). Under the
 /// Functions host (custom handler mode) the host has already checked the key against the function's authLevel, so
-/// requests are trusted as it forwarded them. Used by <see cref="RolePolicyEvaluator"/> for Shipyard's policies and by
-/// <see cref="FunctionKeyAuthenticationHandler"/> for anything that asks the scheme. A singleton; keys are never logged.
+/// requests are trusted as it forwarded them. <see cref="RolePolicyEvaluator"/> asks it for Shipyard's policies, which
+/// name <see cref="SchemeName"/>; refusals are answered by <see cref="FunctionKeyChallenge"/>. A singleton; keys are
+/// never logged, and the caller id is a short hash of the key.
 /// </summary>
 public sealed class FunctionKeyAuthenticator(CallerTickets tickets, IHostEnvironment environment, CustomHandlerEnvironment customHandler)
 {
+    /// <summary>The authentication scheme: named by Shipyard's policies and by the identities of authenticated callers.</summary>
+    public const string SchemeName = "FunctionKey";
+
+    /// <summary>The header Azure Functions clients send the key in.</summary>
+    public const string KeyHeader = "x-functions-key";
+
+    /// <summary>The query parameter Azure Functions clients send the key in.</summary>
+    public const string KeyQuery = "code";
+
     private static readonly Task<AuthenticateResult> NoKey = Task.FromResult(AuthenticateResult.NoResult());
     private static readonly Task<AuthenticateResult> WrongKey = Task.FromResult(AuthenticateResult.Fail("The key sent in x-functions-key or code is not a valid key."));
 
@@ -41,13 +51,13 @@ public sealed class FunctionKeyAuthenticator(CallerTickets tickets, IHostEnviron
     /// <summary>The key a request carries (header first, then query), or null.</summary>
     internal static string? ReadKey(HttpRequest request)
     {
-        var header = request.Headers[FunctionKeyAuthenticationHandler.KeyHeader].ToString();
+        var header = request.Headers[KeyHeader].ToString();
         if (header.Length > 0)
         {
             return header;
         }
 
-        var query = request.Query[FunctionKeyAuthenticationHandler.KeyQuery].ToString();
+        var query = request.Query[KeyQuery].ToString();
         return query.Length > 0 ? query : null;
     }
 

@@ -34,7 +34,7 @@ public sealed class RolePolicyEvaluator(FunctionKeyAuthenticator authenticator) 
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(context);
-        if (policy.AuthenticationSchemes is not [FunctionKeyAuthenticationHandler.SchemeName])
+        if (policy.AuthenticationSchemes is not [FunctionKeyAuthenticator.SchemeName])
         {
             return Framework(context).AuthenticateAsync(policy, context);
         }

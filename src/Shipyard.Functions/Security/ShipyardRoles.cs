@@ -1,6 +1,6 @@
 namespace Shipyard.Functions.Security;
 
-/// <summary>Role claims given by <see cref="FunctionKeyAuthenticationHandler"/> and the policies that require them.</summary>
+/// <summary>Role claims given by <see cref="FunctionKeyAuthenticator"/> and the policies that require them.</summary>
 public static class ShipyardRoles
 {
     /// <summary>May call predict, infer and read routes (a function key, the admin key, or an allowed anonymous caller).</summary>

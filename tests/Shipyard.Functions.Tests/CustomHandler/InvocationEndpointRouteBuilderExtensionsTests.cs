@@ -105,7 +105,6 @@ public sealed class InvocationEndpointRouteBuilderExtensionsTests
         builder.Services.AddShipyardSecurity(builder.Configuration);
         builder.Services.AddRateLimiter(_ => { });
         var app = builder.Build();
-        app.UseAuthentication();
         app.UseAuthorization();
         app.MapInvocation("QueueFunction", handler);
         await app.StartAsync();

@@ -58,14 +58,14 @@ public sealed class RolePolicyEvaluatorTests : IDisposable
     {
         ClaimsPrincipal Principal(string? authenticationType, params string[] roles) =>
             new(new ClaimsIdentity(roles.Select(r => new Claim(ClaimTypes.Role, r)), authenticationType, ShipyardRoles.CallerIdClaim, ClaimTypes.Role));
-        AuthenticateResult Success(ClaimsPrincipal p) => AuthenticateResult.Success(new AuthenticationTicket(p, FunctionKeyAuthenticationHandler.SchemeName));
+        AuthenticateResult Success(ClaimsPrincipal p) => AuthenticateResult.Success(new AuthenticationTicket(p, FunctionKeyAuthenticator.SchemeName));
 
         return kind switch
         {
             "none" => (new ClaimsPrincipal(new ClaimsIdentity()), AuthenticateResult.NoResult()),
             "anonymous" => Principal(null, ShipyardRoles.Caller) is var a ? (a, Success(a)) : default,
-            "caller" => Principal(FunctionKeyAuthenticationHandler.SchemeName, ShipyardRoles.Caller) is var c ? (c, Success(c)) : default,
-            "admin" => Principal(FunctionKeyAuthenticationHandler.SchemeName, ShipyardRoles.Caller, ShipyardRoles.Admin) is var d ? (d, Success(d)) : default,
+            "caller" => Principal(FunctionKeyAuthenticator.SchemeName, ShipyardRoles.Caller) is var c ? (c, Success(c)) : default,
+            "admin" => Principal(FunctionKeyAuthenticator.SchemeName, ShipyardRoles.Caller, ShipyardRoles.Admin) is var d ? (d, Success(d)) : default,
             _ => Principal("Other", "reader") is var o ? (o, Success(o)) : default,
         };
     }

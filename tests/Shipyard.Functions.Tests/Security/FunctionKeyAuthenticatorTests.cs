@@ -4,13 +4,13 @@ using Xunit;
 
 namespace Shipyard.Functions.Tests.Security;
 
-public sealed class FunctionKeyAuthenticationHandlerTests : IClassFixture<FunctionKeyAuthenticationHandlerTests.Factory>
+public sealed class FunctionKeyAuthenticatorTests : IClassFixture<FunctionKeyAuthenticatorTests.Factory>
 {
     private static readonly Uri PredictUri = new("/api/models/diabetes/versions/1/predict", UriKind.Relative);
     private static readonly Uri PromoteUri = new("/api/admin/models/diabetes/promote", UriKind.Relative);
     private readonly Factory _factory;
 
-    public FunctionKeyAuthenticationHandlerTests(Factory factory)
+    public FunctionKeyAuthenticatorTests(Factory factory)
     {
         _factory = factory;
     }
