@@ -69,7 +69,7 @@ public sealed class JsonRequestReader
 
                 if (result.IsCompleted)
                 {
-                    return new BufferedBody(reader, buffer);
+                    return new BufferedBody(reader, WithoutByteOrderMark(buffer));
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End); // keep it all, wait for more
@@ -80,6 +80,21 @@ public sealed class JsonRequestReader
         {
             await cancellation.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    // A body saved by an editor may begin with UTF-8's byte order mark. The stream parser skipped it, the parsers of
+    // buffers do not: drop it here so such a body means what it always meant. (The server still gets its buffers back
+    // up to the body's end.)
+    private static ReadOnlySequence<byte> WithoutByteOrderMark(ReadOnlySequence<byte> body)
+    {
+        if (body.Length < 3)
+        {
+            return body;
+        }
+
+        Span<byte> start = stackalloc byte[3];
+        body.Slice(0, 3).CopyTo(start);
+        return start.SequenceEqual((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body.Slice(3) : body;
     }
 
     /// <summary>Parses a body read by <see cref="BufferAsync"/>; the document refers to its buffers, so dispose it first.</summary>
@@ -118,7 +133,7 @@ public sealed class JsonRequestReader
     }
 
     /// <summary>415 unless the declared content type is JSON (application/json or any +json); a missing type is read as JSON.</summary>
-    internal static void EnsureJsonContentType(HttpRequest request)
+    private static void EnsureJsonContentType(HttpRequest request)
     {
         var contentType = request.ContentType;
         if (string.IsNullOrEmpty(contentType) || request.HasJsonContentType())

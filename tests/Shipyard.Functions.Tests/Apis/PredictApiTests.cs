@@ -87,6 +87,23 @@ public sealed class PredictApiTests : IClassFixture<PredictApiTests.Factory>
     }
 
     [Fact]
+    public async Task PredictVersion_BodyStartingWithAByteOrderMark_AnswersAsWithout()
+    {
+        // Editors save JSON files with UTF-8's byte order mark; curl --data-binary @file sends it along.
+        var samples = SampleCases.Load("diabetes", "1");
+        using var client = await _factory.CreateReadyClientAsync(ShipyardApplicationFactory.FunctionKey);
+
+        foreach (var instance in new[] { samples.Cases[0].Instance, samples.Cases[0].Instance.Reverse().ToDictionary() })
+        {
+            using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. await Json.Instances(instance).ReadAsByteArrayAsync()]);
+            content.Headers.ContentType = new("application/json");
+            using var response = await client.PostAsync(new Uri("/api/models/diabetes/versions/1/predict", UriKind.Relative), content);
+
+            PredictionAssert.Equal(samples.Cases[0], (await HttpAssert.OkJsonAsync(response)).GetProperty("predictions")[0], "with a byte order mark");
+        }
+    }
+
+    [Fact]
     public async Task Predict_UnpinnedRoute_AnswersWithARoutedVersionAndSaysWhichInHeaderAndBody()
     {
         var samples = SampleCases.Load("diabetes", "1");
