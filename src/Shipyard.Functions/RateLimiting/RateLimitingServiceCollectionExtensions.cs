@@ -36,9 +36,17 @@ public static class RateLimitingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The caller a request is counted against: the hashed key or anonymous address from authentication.</summary>
-    internal static string? CallerId(HttpContext context) =>
-        context.User.FindFirst(ShipyardRoles.CallerIdClaim)?.Value ?? context.Connection.RemoteIpAddress?.ToString();
+    /// <summary>
+    /// The caller a request is counted against: the hashed key, else the remote address. Routes with a policy have
+    /// authenticated the caller already; a request no policy looked at (an unknown route) is authenticated here, so a
+    /// keyed client is counted by its key wherever it calls.
+    /// </summary>
+    internal static string? CallerId(HttpContext context)
+    {
+        var claim = context.User.FindFirst(ShipyardRoles.CallerIdClaim)
+            ?? context.RequestServices.GetRequiredService<FunctionKeyAuthenticator>().AuthenticateAsync(context).GetAwaiter().GetResult().Principal?.FindFirst(ShipyardRoles.CallerIdClaim);
+        return claim?.Value ?? context.Connection.RemoteIpAddress?.ToString();
+    }
 
     /// <summary>A token bucket of <paramref name="settings"/> keyed by <paramref name="key"/>, or no limit.</summary>
     internal static RateLimitPartition<string> Partition(string kind, string? key, TokenBucketSettings settings)

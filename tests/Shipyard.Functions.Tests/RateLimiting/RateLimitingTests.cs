@@ -43,6 +43,28 @@ public sealed class RateLimitingTests
     }
 
     [Fact]
+    public async Task PerKey_RequestsToUnknownRoutesCountAgainstTheKeyTheyCarry()
+    {
+        // No policy authenticates an unknown route; the limiter still counts such requests by their key, not by address.
+        using var app = new ShipyardApplicationFactory(ShipyardApplicationFactory.WithKeys(new Dictionary<string, string?>
+        {
+            ["Shipyard:RateLimiting:Enabled"] = "true",
+            ["Shipyard:RateLimiting:PerKey:PermitsPerSecond"] = "0.2",
+            ["Shipyard:RateLimiting:PerKey:Burst"] = "3",
+        }));
+        using var noisy = await app.CreateReadyClientAsync(ShipyardApplicationFactory.FunctionKey);
+        using var quiet = app.CreateClient(ShipyardApplicationFactory.OtherFunctionKey);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await HttpAssert.ProblemAsync(await noisy.GetAsync(new Uri("/api/no-such-route", UriKind.Relative)), HttpStatusCode.NotFound);
+        }
+
+        await HttpAssert.ProblemAsync(await noisy.PostAsync(DiabetesPredict, Instance()), HttpStatusCode.TooManyRequests);
+        await HttpAssert.OkJsonAsync(await quiet.PostAsync(DiabetesPredict, Instance()));
+    }
+
+    [Fact]
     public async Task PerModel_AHotModelIsLimited_WhileOtherModelsStillServe()
     {
         using var app = new ShipyardApplicationFactory(ShipyardApplicationFactory.WithKeys(new Dictionary<string, string?>
