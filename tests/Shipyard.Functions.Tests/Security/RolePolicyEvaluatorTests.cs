@@ -52,6 +52,27 @@ public sealed class RolePolicyEvaluatorTests : IDisposable
         Assert.Equal((framework.Succeeded, framework.Challenged, framework.Forbidden), (ours.Succeeded, ours.Challenged, ours.Forbidden));
     }
 
+    [Theory]
+    [InlineData(ShipyardApplicationFactory.FunctionKey, true)]
+    [InlineData("not-a-key", false)]
+    [InlineData(null, false)]
+    public async Task AuthenticateAsync_PolicyNamingNoScheme_AuthenticatesWithTheFunctionKey(string? key, bool authenticated)
+    {
+        // The function key is the only scheme, so a plain RequireAuthorization() or [Authorize] uses it too.
+        using var scope = _app.Services.CreateScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        if (key is not null)
+        {
+            context.Request.Headers[FunctionKeyAuthenticator.KeyHeader] = key;
+        }
+
+        var policy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        var result = await scope.ServiceProvider.GetRequiredService<IPolicyEvaluator>().AuthenticateAsync(policy, context);
+
+        Assert.Equal(authenticated, result.Succeeded);
+        Assert.Equal(authenticated, context.User.FindFirst(ShipyardRoles.CallerIdClaim) is not null);
+    }
+
     public void Dispose() => _app.Dispose();
 
     private static (ClaimsPrincipal, AuthenticateResult) Caller(string kind)
