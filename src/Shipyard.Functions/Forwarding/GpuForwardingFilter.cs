@@ -49,14 +49,14 @@ internal sealed class GpuForwardingFilter(GpuForwarder forwarder, JsonRequestRea
                     $"Model '{manifest.Name}' version {manifest.Version} requires a GPU (devicePolicy require) and the GPU app did not answer; retry later.");
             default:
                 // prefer-gpu: score here on the CPU, from the buffered body.
-                http.Request.Body = new MemoryStream(body.ToArray(), writable: false);
+                http.Request.Body = new MemoryStream(body, writable: false);
                 http.Response.Headers[GpuForwarder.ServedByHeader] = "local-fallback";
                 return await next(context).ConfigureAwait(false);
         }
     }
 
     /// <summary>The whole body, under the same content-type and size rules as a local prediction.</summary>
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var body = await reader.BufferAsync(request, cancellationToken).ConfigureAwait(false);
         return body.Data.ToArray();

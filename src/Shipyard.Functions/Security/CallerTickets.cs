@@ -32,7 +32,7 @@ public sealed class CallerTickets
     /// <summary>An allowed anonymous caller: the caller role, no caller id (rate limits then count its remote address).</summary>
     public Task<AuthenticateResult> Anonymous { get; } = Task.FromResult(Result(callerId: null, admin: false, authenticated: false));
 
-    /// <summary>The current options (the handler reads <see cref="AuthOptions.AllowAnonymous"/> from them).</summary>
+    /// <summary>The current options (the authenticator reads <see cref="AuthOptions.AllowAnonymous"/> from them).</summary>
     public AuthOptions Options => Current.Options;
 
     private Task<AuthenticateResult> HostCaller { get; } = Task.FromResult(Result("functions-host", admin: false, authenticated: true));
