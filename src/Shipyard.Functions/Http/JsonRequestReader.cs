@@ -136,7 +136,7 @@ public sealed class JsonRequestReader
     private static void EnsureJsonContentType(HttpRequest request)
     {
         var contentType = request.ContentType;
-        if (string.IsNullOrEmpty(contentType) || request.HasJsonContentType())
+        if (string.IsNullOrEmpty(contentType) || contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || request.HasJsonContentType())
         {
             return;
         }

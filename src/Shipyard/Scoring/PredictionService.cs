@@ -25,6 +25,7 @@ public sealed partial class PredictionService
     private readonly ILogger _logger;
     private readonly int _maxShadowRuns;
     private readonly Func<LoadedVersion, MicroBatcher> _newBatcher; // one delegate, not a closure per request
+    private readonly bool _tracked;
     private int _shadowRuns;
     private long _shadowDropped;
 
@@ -41,7 +42,9 @@ public sealed partial class PredictionService
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         // Shadow runs share the CPU with real traffic: at most a few at a time; beyond that they are skipped, never queued.
         _maxShadowRuns = Math.Max(2, Environment.ProcessorCount * 2);
-        _newBatcher = loaded => new MicroBatcher(loaded, _options.MicroBatching, OnMicroBatch);
+        // Without telemetry (NullShipyardTelemetry), nothing is timed or described per request or per batch.
+        _tracked = !ReferenceEquals(_telemetry, NullShipyardTelemetry.Instance);
+        _newBatcher = loaded => new MicroBatcher(loaded, _options.MicroBatching, _tracked ? OnMicroBatch : null);
     }
 
     /// <summary>Shadow runs skipped because too many were already running.</summary>
@@ -132,7 +135,7 @@ public sealed partial class PredictionService
                 ? batcher.ScoreAsync(batch, cancellationToken)
                 : Task.FromResult(ModelScorer.Run(lease.Session, lease.Manifest, batch, cancellationToken));
 
-            return Track(scoring, lease, batch.Count, started);
+            return _tracked ? Track(scoring, lease, batch.Count, started) : scoring;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
