@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Shipyard.Testing;
+using Xunit;
 
 namespace Shipyard.Tests.Models;
 
@@ -12,6 +13,18 @@ internal sealed record SampleData(string Model, string Version, string[] Feature
         Directory.GetFiles(RepoPaths.Models, "samples.csv", SearchOption.AllDirectories)
             .Select(p => (Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(p)))!, Path.GetFileName(Path.GetDirectoryName(p))!))
             .OrderBy(x => x.Item1, StringComparer.Ordinal).ThenBy(x => x.Item2, StringComparer.Ordinal);
+
+    /// <summary>Every bundled package with samples, as theory data (model, version).</summary>
+    public static TheoryData<string, string> Packages()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (model, version) in All())
+        {
+            data.Add(model, version);
+        }
+
+        return data;
+    }
 
     public static SampleData Load(string model, string version)
     {

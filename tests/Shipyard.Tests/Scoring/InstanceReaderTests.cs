@@ -15,19 +15,8 @@ public class InstanceReaderTests
     private static readonly ModelManifest Toy = TestManifests.Parse(TestManifests.Classifier());
     private static readonly ScoringLimits Limits = new();
 
-    public static TheoryData<string, string> Packages()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (model, version) in SampleData.All())
-        {
-            data.Add(model, version);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Packages))]
+    [MemberData(nameof(SampleData.Packages), MemberType = typeof(SampleData))]
     public void TryRead_EverySampleOfEveryModel_GivesTheValidatorsBatch(string model, string version)
     {
         var manifest = ModelManifest.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.Models, model, version, "model.json")));

@@ -7,19 +7,8 @@ namespace Shipyard.Tests.Scoring;
 /// <summary>Every bundled model, through the real ONNX Runtime, must reproduce sklearn's own outputs in samples.csv.</summary>
 public class SamplePredictionTests
 {
-    public static TheoryData<string, string> Packages()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (model, version) in SampleData.All())
-        {
-            data.Add(model, version);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Packages))]
+    [MemberData(nameof(SampleData.Packages), MemberType = typeof(SampleData))]
     public async Task PredictAsync_EverySample_EqualsSklearnExpectations(string model, string version)
     {
         await using var world = await TestWorld.StartAsync();
@@ -51,7 +40,7 @@ public class SamplePredictionTests
     }
 
     [Theory]
-    [MemberData(nameof(Packages))]
+    [MemberData(nameof(SampleData.Packages), MemberType = typeof(SampleData))]
     public async Task InferAsync_OnnxInputTensor_EqualsRestPredictions(string model, string version)
     {
         await using var world = await TestWorld.StartAsync();
