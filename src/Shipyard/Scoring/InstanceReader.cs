@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using Shipyard.Models;
 using Shipyard.Scoring.Internals;
@@ -102,7 +101,7 @@ public static class InstanceReader
         {
             case FeatureType.Float:
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var d) ||
-                    !double.IsFinite(d) || Math.Abs(d) > float.MaxValue || !Allowed(manifest, !InRange(spec, d), batch))
+                    !double.IsFinite(d) || Math.Abs(d) > float.MaxValue || !Allowed(manifest, InstanceValidator.OutsideRange(spec, d), batch))
                 {
                     return false;
                 }
@@ -112,8 +111,8 @@ public static class InstanceReader
 
             case FeatureType.Int:
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var l) ||
-                    (plan.FeedsInt32[f] && l is < int.MinValue or > int.MaxValue) || !Allowed(manifest, !InRange(spec, l), batch) ||
-                    !Allowed(manifest, plan.Categories[f] is { } numbers && !numbers.Contains(l.ToString(CultureInfo.InvariantCulture)), batch))
+                    (plan.FeedsInt32[f] && l is < int.MinValue or > int.MaxValue) || !Allowed(manifest, InstanceValidator.OutsideRange(spec, l), batch) ||
+                    !Allowed(manifest, InstanceValidator.OutsideCategories(plan, f, l), batch))
                 {
                     return false;
                 }
@@ -123,7 +122,7 @@ public static class InstanceReader
 
             default:
                 if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } s ||
-                    s.Length > limits.MaxStringLength || !Allowed(manifest, plan.Categories[f] is { } words && !words.Contains(s), batch))
+                    s.Length > limits.MaxStringLength || !Allowed(manifest, InstanceValidator.OutsideCategories(plan, f, s), batch))
                 {
                     return false;
                 }
@@ -133,24 +132,7 @@ public static class InstanceReader
         }
     }
 
-    // A value outside its declared range or categories is counted and kept, as the validator does, unless the manifest
-    // rejects such values: then the validator must name it.
-    private static bool Allowed(ModelManifest manifest, bool outside, FeatureBatch batch)
-    {
-        if (!outside)
-        {
-            return true;
-        }
-
-        if (manifest.OutOfRange == RangePolicy.Reject)
-        {
-            return false;
-        }
-
-        batch.OutOfRangeCount++;
-        return true;
-    }
-
-    private static bool InRange(FeatureSpec spec, double value) =>
-        !(spec.Min is { } min && value < min) && !(spec.Max is { } max && value > max);
+    // Inside, or outside and kept (counted) by the manifest's policy; otherwise the validator must name it.
+    private static bool Allowed(ModelManifest manifest, bool outside, FeatureBatch batch) =>
+        !outside || InstanceValidator.KeepOutOfRange(manifest, batch);
 }

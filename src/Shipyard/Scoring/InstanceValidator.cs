@@ -269,22 +269,20 @@ public static class InstanceValidator
 
     private static bool CheckRange(ModelManifest manifest, FeatureSpec spec, double v, ValuePath path, FeatureBatch batch, ErrorList errors)
     {
-        string? problem = null;
-        if (spec.Min is { } min && v < min)
+        if (!OutsideRange(spec, v))
         {
-            problem = string.Create(CultureInfo.InvariantCulture, $"{v} is below the minimum {min}");
-        }
-        else if (spec.Max is { } max && v > max)
-        {
-            problem = string.Create(CultureInfo.InvariantCulture, $"{v} is above the maximum {max}");
+            return true;
         }
 
+        var problem = spec.Min is { } min && v < min
+            ? string.Create(CultureInfo.InvariantCulture, $"{v} is below the minimum {min}")
+            : string.Create(CultureInfo.InvariantCulture, $"{v} is above the maximum {spec.Max}");
         return Report(manifest, problem, path, batch, errors);
     }
 
     private static bool CheckCategory(ModelManifest manifest, ManifestPlan plan, FeatureSpec spec, int f, string value, ValuePath path, FeatureBatch batch, ErrorList errors)
     {
-        if (plan.Categories[f] is not { } set || set.Contains(value))
+        if (!OutsideCategories(plan, f, value))
         {
             return true;
         }
@@ -294,16 +292,36 @@ public static class InstanceValidator
         return Report(manifest, problem, path, batch, errors);
     }
 
-    private static bool Report(ModelManifest manifest, string? problem, ValuePath path, FeatureBatch batch, ErrorList errors)
+    private static bool Report(ModelManifest manifest, string problem, ValuePath path, FeatureBatch batch, ErrorList errors)
     {
-        if (problem is null)
+        if (KeepOutOfRange(manifest, batch))
         {
             return true;
         }
 
+        errors.Add(path.ToString(), problem);
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="value"/> lies outside the feature's declared min/max (never when none is declared).</summary>
+    internal static bool OutsideRange(FeatureSpec spec, double value) =>
+        (spec.Min is { } min && value < min) || (spec.Max is { } max && value > max);
+
+    /// <summary>Whether <paramref name="value"/> is not one of feature <paramref name="f"/>'s declared categories (never when none are declared).</summary>
+    internal static bool OutsideCategories(ManifestPlan plan, int f, string value) => plan.Categories[f] is { } set && !set.Contains(value);
+
+    /// <summary>The same for an integer feature; the number is formatted only when there are categories to look it up in.</summary>
+    internal static bool OutsideCategories(ManifestPlan plan, int f, long value) =>
+        plan.Categories[f] is { } set && !set.Contains(value.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The policy for a value outside its declared range or categories (manifest <c>outOfRange</c>): kept and counted in
+    /// <see cref="FeatureBatch.OutOfRangeCount"/> (true), or, when the manifest rejects such values, refused (false).
+    /// </summary>
+    internal static bool KeepOutOfRange(ModelManifest manifest, FeatureBatch batch)
+    {
         if (manifest.OutOfRange == RangePolicy.Reject)
         {
-            errors.Add(path.ToString(), problem);
             return false;
         }
 
