@@ -131,36 +131,25 @@ public sealed class KServeApiTests : IClassFixture<KServeApiTests.Factory>
         AssertClassifierOutputs(await HttpAssert.OkJsonAsync(response), rows, ["malignant", "benign"]);
     }
 
-    [Fact]
-    public async Task Infer_Unversioned_UsesProduction()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a body starting with UTF-8's byte order mark (a file saved by an editor) means the same
+    public async Task Infer_Unversioned_UsesProduction(bool byteOrderMark)
     {
         var samples = SampleCases.Load("diabetes", "1");
         var row = samples.Cases[3];
         var inputs = samples.Features.Select(f => new { name = f, shape = new[] { 1, 1 }, datatype = "FP32", data = new[] { (double)row.Instance[f] } });
         using var client = await _factory.CreateReadyClientAsync(ShipyardApplicationFactory.FunctionKey);
+        var json = await Json.Body(new { inputs }).ReadAsByteArrayAsync();
+        using var content = new ByteArrayContent(byteOrderMark ? [0xEF, 0xBB, 0xBF, .. json] : json);
+        content.Headers.ContentType = new("application/json");
 
-        using var response = await client.PostAsync(new Uri("/v2/models/diabetes/infer", UriKind.Relative), Json.Body(new { inputs }));
+        using var response = await client.PostAsync(new Uri("/v2/models/diabetes/infer", UriKind.Relative), content);
 
         var body = await HttpAssert.OkJsonAsync(response);
         Assert.Equal("1", body.GetProperty("model_version").GetString());
         Assert.Equal((await response.Content.ReadAsByteArrayAsync()).Length, response.Content.Headers.ContentLength);
         var value = body.GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "value");
-        Assert.Equal(row.ExpectedValue!.Value, value.GetProperty("data")[0].GetDouble(), 1e-4 * Math.Abs(row.ExpectedValue.Value));
-    }
-
-    [Fact]
-    public async Task Infer_BodyStartingWithAByteOrderMark_Answers200()
-    {
-        var samples = SampleCases.Load("diabetes", "1");
-        var row = samples.Cases[3];
-        var inputs = samples.Features.Select(f => new { name = f, shape = new[] { 1, 1 }, datatype = "FP32", data = new[] { (double)row.Instance[f] } });
-        using var client = await _factory.CreateReadyClientAsync(ShipyardApplicationFactory.FunctionKey);
-        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. await Json.Body(new { inputs }).ReadAsByteArrayAsync()]);
-        content.Headers.ContentType = new("application/json");
-
-        using var response = await client.PostAsync(new Uri("/v2/models/diabetes/infer", UriKind.Relative), content);
-
-        var value = (await HttpAssert.OkJsonAsync(response)).GetProperty("outputs").EnumerateArray().Single(o => o.GetProperty("name").GetString() == "value");
         Assert.Equal(row.ExpectedValue!.Value, value.GetProperty("data")[0].GetDouble(), 1e-4 * Math.Abs(row.ExpectedValue.Value));
     }
 
