@@ -14,6 +14,13 @@ if (args is ["--onnx-latency"])
     return;
 }
 
+// `--read-instances [ROUNDS]`: per-call cost of the predict body reader on the HTTP benchmark's body, see docs/benchmarks.md "HTTP".
+if (args is ["--read-instances", ..])
+{
+    Shipyard.Benchmarks.Scoring.InstanceReaderProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 // `--batch-throughput FILE.csv [MODEL] [REPEAT]`: raw ORT vs the batch pipeline vs CSV parsing, see docs/benchmarks.md "Batch".
 if (args is ["--batch-throughput", var batchCsv, ..])
 {

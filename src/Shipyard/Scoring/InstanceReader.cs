@@ -100,7 +100,7 @@ public static class InstanceReader
         switch (spec.Type)
         {
             case FeatureType.Float:
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var d) ||
+                if (reader.TokenType != JsonTokenType.Number || !TryGetDouble(ref reader, out var d) ||
                     !double.IsFinite(d) || Math.Abs(d) > float.MaxValue || !Allowed(manifest, InstanceValidator.OutsideRange(spec, d), batch))
                 {
                     return false;
@@ -131,6 +131,10 @@ public static class InstanceReader
                 return true;
         }
     }
+
+    // The usual number by JsonNumber's exact fast path, the rest by the reader's general parser (same value either way).
+    private static bool TryGetDouble(ref Utf8JsonReader reader, out double value) =>
+        (!reader.HasValueSequence && JsonNumber.TryParse(reader.ValueSpan, out value)) || reader.TryGetDouble(out value);
 
     // Inside, or outside and kept (counted) by the manifest's policy; otherwise the validator must name it.
     private static bool Allowed(ModelManifest manifest, bool outside, FeatureBatch batch) =>
