@@ -60,7 +60,7 @@ public static class PredictApi
             },
             http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers[ModelVersionHeader] = response.Version;
-        return JsonOk.Of(response);
+        return JsonOk.Of(response, PredictionResponseJson.TryWrite);
     }
 
     private static RouteHandlerBuilder WithPredictMetadata(this RouteHandlerBuilder builder) => builder

@@ -17,7 +17,13 @@ public sealed class JsonOk<T> : IResult, IStatusCodeHttpResult, IValueHttpResult
 {
     private const string JsonContentType = "application/json; charset=utf-8";
 
-    internal JsonOk(T value) => Value = value;
+    private readonly Func<T, JsonSerializerOptions, byte[]?>? _write;
+
+    internal JsonOk(T value, Func<T, JsonSerializerOptions, byte[]?>? write)
+    {
+        Value = value;
+        _write = write;
+    }
 
     /// <summary>The answer.</summary>
     public T Value { get; }
@@ -30,12 +36,12 @@ public sealed class JsonOk<T> : IResult, IStatusCodeHttpResult, IValueHttpResult
     /// <inheritdoc />
     public string ContentType => JsonContentType;
 
-    /// <summary>Serializes with the app's HTTP JSON options, sets <c>Content-Length</c> and writes once.</summary>
+    /// <summary>Writes the JSON (with the given writer, else the serializer) for the app's HTTP JSON options, sets <c>Content-Length</c> and writes once.</summary>
     public Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var options = httpContext.RequestServices.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions;
-        var body = JsonSerializer.SerializeToUtf8Bytes(Value, options.GetTypeInfo(typeof(T)));
+        var body = _write?.Invoke(Value, options) ?? JsonSerializer.SerializeToUtf8Bytes(Value, options.GetTypeInfo(typeof(T)));
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = JsonContentType;
@@ -56,5 +62,11 @@ public sealed class JsonOk<T> : IResult, IStatusCodeHttpResult, IValueHttpResult
 public static class JsonOk
 {
     /// <summary>200 with <paramref name="value"/> as JSON, <c>Content-Length</c> set.</summary>
-    public static JsonOk<T> Of<T>(T value) => new(value);
+    public static JsonOk<T> Of<T>(T value) => new(value, null);
+
+    /// <summary>
+    /// 200 with <paramref name="value"/> as the JSON <paramref name="write"/> gives for the app's HTTP JSON options,
+    /// which must be the bytes the serializer would give with them (its tests compare them); where it gives null, the serializer writes.
+    /// </summary>
+    public static JsonOk<T> Of<T>(T value, Func<T, JsonSerializerOptions, byte[]?> write) => new(value, write);
 }
