@@ -31,7 +31,8 @@ public class InstanceReaderTests
     [InlineData("""[{"a":1.5,"b":2,"c":"x"}]""")]
     [InlineData("""[{"a":0,"b":-3}]""")] // the optional string left out
     [InlineData("""[{"a":10,"b":9007199254740993,"c":"y"},{"a":2.5e-3,"b":0}]""")] // bounds are inclusive; a long past 2^53 stays exact
-    [InlineData(""" [ { "\u0061" : 1 , "b" : 2 , "c" : "\u0078" } ] """)] // escapes and whitespace
+    [InlineData(" \t\r\n[ { \"a\" : 1 , \"b\" : 2 , \"c\" : \"x\" } ]\r\n")] // every kind of white space
+    [InlineData("""[{"a":-0.0,"b":-0,"c":"été"},{"a":1E1,"b":0}]""")] // signed zeros, an exponent, non-ASCII text
     [InlineData("""[{"a":11,"b":1,"c":"z"},{"a":-1,"b":1}]""")] // outside the range and categories: kept and counted (outOfRange allow)
     public void TryRead_UsualBody_GivesTheValidatorsBatch(string instances)
     {
@@ -60,6 +61,24 @@ public class InstanceReaderTests
     [InlineData("""{"instances":[{"a":NaN,"b":1}]}""")]
     [InlineData("""[{"a":1,"b":1}]""")]
     [InlineData("")]
+    [InlineData("""{"instances":[{"\u0061":1,"b":2}]}""")] // escapes (valid): the full parse reads them
+    [InlineData("""{"instances":[{"a":1,"b":2,"c":"\u0078"}]}""")]
+    [InlineData("""{"\u0069nstances":[{"a":1,"b":2}]}""")]
+    [InlineData("""{"instances":[{"a":01,"b":1}]}""")] // not JSON numbers
+    [InlineData("""{"instances":[{"a":1.,"b":1}]}""")]
+    [InlineData("""{"instances":[{"a":.5,"b":1}]}""")]
+    [InlineData("""{"instances":[{"a":+1,"b":1}]}""")]
+    [InlineData("""{"instances":[{"a":-,"b":1}]}""")]
+    [InlineData("""{"instances":[{"a":1e,"b":1}]}""")]
+    [InlineData("""{"instances":[{"a":1,"b":1x}]}""")]
+    [InlineData("""{"instances":[{"a":1,"b":1,}]}""")] // trailing commas
+    [InlineData("""{"instances":[{"a":1,"b":1},]}""")]
+    [InlineData("""{"instances":[{"a":1,"b":1}] /* comment */}""")]
+    [InlineData("{\"instances\":[{\"a\":1,\"b\":1,\"c\":\"a\tb\"}]}")] // a raw control character in a string
+    [InlineData("""{"instances":[{"a":1,"b":1,"c":"x""}]}""")]
+    [InlineData("""{"instances":[{"a":1,"b":1,"c":x}]}""")]
+    [InlineData("""{"instances":[{"a":true,"b":1}]}""")]
+    [InlineData("""{"instances":[{"a":1,"b":1,"c":["x"]}]}""")]
     public void TryRead_AnythingElse_GivesUp(string body)
     {
         Assert.Null(InstanceReader.TryRead(Toy, Body(body), Limits, 10_000, 64));
@@ -86,6 +105,15 @@ public class InstanceReaderTests
         Assert.Null(InstanceReader.TryRead(Toy, body, new ScoringLimits { MaxInstances = 2 }, maxInstances: 3, maxDepth: 64));
         Assert.Null(InstanceReader.TryRead(Toy, body, Limits, maxInstances: 3, maxDepth: 2));
         Assert.Null(InstanceReader.TryRead(Toy, Body("""{"instances":[{"a":1,"b":1,"c":"xx"}]}"""), new ScoringLimits { MaxStringLength = 1 }, 3, 64));
+    }
+
+    [Fact]
+    public void TryRead_InvalidUtf8InAString_GivesUp()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"instances":[{"a":1,"b":1,"c":"x?"}]}""");
+        bytes[Array.IndexOf(bytes, (byte)'?')] = 0xC3; // a lead byte with no continuation
+
+        Assert.Null(InstanceReader.TryRead(Toy, new ReadOnlySequence<byte>(bytes), Limits, 10_000, 64));
     }
 
     [Fact]
