@@ -14,10 +14,10 @@ if (args is ["--onnx-latency"])
     return;
 }
 
-// `--read-instances [ROUNDS]`: per-call cost of the predict body reader on the HTTP benchmark's body, see docs/benchmarks.md "HTTP".
-if (args is ["--read-instances", ..])
+// `--predict-json [ROUNDS]`: per-call cost of reading the HTTP benchmark's predict body and writing its answer, see docs/benchmarks.md "HTTP".
+if (args is ["--predict-json", ..])
 {
-    Shipyard.Benchmarks.Scoring.InstanceReaderProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    Shipyard.Benchmarks.Scoring.PredictBodyProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
     return;
 }
 
