@@ -49,7 +49,9 @@ internal static class PredictBodyProbe
 
     private static void Report(string what, int rounds, Func<object?> call)
     {
-        for (var i = 0; i < 20_000; i++)
+        // A second of calls first: tiered compilation promotes hot methods only after its call-counting delay.
+        var warmup = Stopwatch.StartNew();
+        while (warmup.ElapsedMilliseconds < 1_000)
         {
             call();
         }
