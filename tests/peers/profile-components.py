@@ -22,7 +22,7 @@ comps = [
  ("gc", r"WKS::gc_heap::garbage_collect|GCHeap::GarbageCollect|gc_heap::gc1|WKS::gc_heap::"),
  ("json-parse", r"JsonDocument::Parse|JsonDocument::ParseAsyncCore|JsonDocument\+<ParseAsyncCore>"),
  ("validate", r"InstanceValidator::"),
- ("read-instances", r"InstanceReader(\+Scanner)?::|JsonNumber::"),
+ ("read-instances", r"InstanceReader(\+Scanner)?::"),
  ("ort-bind", r"Shipyard.Onnx\.|ModelScorer::"),
  ("to-predictions", r"RawScores::ToPredictions"),
  ("predlog", r"PredictionLog|TryLog"),

@@ -15,7 +15,7 @@ namespace Shipyard.Scoring;
 /// anything else, and the caller parses the body and runs <see cref="InstanceValidator"/>, which accepts what is valid
 /// and names every problem. So the two never disagree on what is valid, and error messages have one source.
 /// The body is scanned by hand (<see cref="Scanner"/>): JSON's grammar for exactly this shape, strings without escapes,
-/// numbers by <see cref="JsonNumber"/>'s exact fast path. On the breast-cancer predict route, parsing plus validating
+/// numbers by <see cref="FastDouble"/>'s exact fast path. On the breast-cancer predict route, parsing plus validating
 /// took 13% of the server's CPU before this path, and <c>Utf8JsonReader</c> here 1.6 µs per body; see docs/benchmarks.md ("HTTP").
 /// </summary>
 public static class InstanceReader
@@ -163,9 +163,9 @@ public static class InstanceReader
         }
     }
 
-    // The usual number by JsonNumber's exact fast path, the rest by the general parser (same value either way).
+    // The usual number by FastDouble's exact fast path, the rest by the general parser (same value either way).
     private static bool TryParseDouble(ReadOnlySpan<byte> number, out double value) =>
-        JsonNumber.TryParse(number, out value) || double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        FastDouble.TryParse(number, out value) || double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
     // Inside, or outside and kept (counted) by the manifest's policy; otherwise the validator must name it.
     private static bool Allowed(ModelManifest manifest, bool outside, FeatureBatch batch) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Shipyard.Models;
+using Shipyard.Scoring.Internals;
 
 namespace Shipyard.Batch.Internals;
 

@@ -1,7 +1,7 @@
-namespace Shipyard.Batch.Internals;
+namespace Shipyard.Scoring.Internals;
 
 /// <summary>
-/// An exact fast path for the decimal numbers CSV files are mostly made of (<c>17.99</c>, <c>-0.0625</c>,
+/// An exact fast path for the decimal numbers CSV files and predict bodies are mostly made of (<c>17.99</c>, <c>-0.0625</c>,
 /// <c>1.5e-3</c>): about five times cheaper than <see cref="double.TryParse(ReadOnlySpan{byte}, System.Globalization.NumberStyles, IFormatProvider?, out double)"/>,
 /// which dominates the cost of reading a numeric CSV. Anything else answers false and the caller falls back to
 /// <c>double.TryParse</c>, which stays the definition of what is valid.

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Shipyard.Batch.Internals;
+using Shipyard.Scoring.Internals;
 using Xunit;
 
-namespace Shipyard.Tests.Batch;
+namespace Shipyard.Tests.Scoring;
 
 public sealed class FastDoubleTests
 {
