@@ -279,7 +279,7 @@ public static class InstanceReader
 
         private readonly int At(int index) => index < _json.Length ? _json[index] : -1;
 
-        // One or more digits; a number's first digit is never a leading zero here (the caller took a lone 0 first).
+        // One or more digits (the integer part's leading zero is taken by the caller, so 01 ends the number at 0).
         private readonly bool Digits(ref int at)
         {
             var start = at;
