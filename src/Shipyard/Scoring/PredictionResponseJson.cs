@@ -20,15 +20,17 @@ public static class PredictionResponseJson
 {
     /// <summary>
     /// The answer's JSON as <paramref name="options"/> would serialize it, or null for what only the serializer
-    /// decides: options other than camelCase, compact, numbers as numbers; a number that is not finite (it refuses
-    /// those or writes it as a string); a null string; a <see cref="Prediction"/> type this writer does not know.
+    /// decides: options other than camelCase, compact, numbers as numbers and the default or the relaxed encoder (another
+    /// encoder may escape even the property names); a number that is not finite (it refuses those or writes it as a
+    /// string); a null string; a <see cref="Prediction"/> type this writer does not know.
     /// </summary>
     public static byte[]? TryWrite(PredictionResponse response, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(options);
         if (options.PropertyNamingPolicy != JsonNamingPolicy.CamelCase || options.WriteIndented ||
-            (options.NumberHandling & JsonNumberHandling.WriteAsString) != 0 || response.Model is null || response.Version is null)
+            (options.NumberHandling & JsonNumberHandling.WriteAsString) != 0 || !KnownEncoder(options.Encoder) ||
+            response.Model is null || response.Version is null)
         {
             return null;
         }
@@ -64,6 +66,10 @@ public static class PredictionResponseJson
         }
     }
 
+    // The encoders whose escaping IsPlain is a subset of: System.Text.Json's default, and ASP.NET Core's relaxed one.
+    private static bool KnownEncoder(JavaScriptEncoder? encoder) =>
+        encoder is null || encoder == JavaScriptEncoder.Default || encoder == JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     private static bool TryWritePrediction(ref Output output, Prediction prediction)
     {
         switch (prediction)
@@ -73,24 +79,11 @@ public static class PredictionResponseJson
                 output.String(c.Label);
                 output.Ascii(",\"probabilities\":{"u8);
                 var first = true;
-                if (c.Probabilities is Dictionary<string, double> dictionary)
+                foreach (var (label, p) in c.Probabilities) // in the order the serializer enumerates
                 {
-                    foreach (var (label, p) in dictionary) // the struct enumerator, in the order the serializer enumerates
+                    if (!TryWriteMember(ref output, ref first, label, p))
                     {
-                        if (!TryWriteMember(ref output, ref first, label, p))
-                        {
-                            return false;
-                        }
-                    }
-                }
-                else
-                {
-                    foreach (var (label, p) in c.Probabilities)
-                    {
-                        if (!TryWriteMember(ref output, ref first, label, p))
-                        {
-                            return false;
-                        }
+                        return false;
                     }
                 }
 
@@ -143,7 +136,7 @@ public static class PredictionResponseJson
             _length += bytes.Length;
         }
 
-        /// <summary>A quoted string: copied when no encoder escapes any of its characters, else escaped as the serializer escapes it.</summary>
+        /// <summary>A quoted string: copied when the known encoders escape none of its characters, else escaped as the serializer escapes it.</summary>
         public void String(string value)
         {
             var span = Reserve(value.Length + 2); // enough when every character is one byte, which is all that is copied
@@ -200,7 +193,7 @@ public static class PredictionResponseJson
             return _buffer.AsSpan(_length);
         }
 
-        // Printable ASCII that every encoder leaves as it is (the default one also escapes the HTML-sensitive & ' + < > `).
+        // Printable ASCII that both known encoders leave as it is (the default one also escapes the HTML-sensitive & ' + < > `).
         private static bool IsPlain(char c) => c is >= ' ' and <= '~' and not ('"' or '\\' or '&' or '\'' or '+' or '<' or '>' or '`');
     }
 }

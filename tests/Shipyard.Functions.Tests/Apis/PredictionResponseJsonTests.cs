@@ -59,6 +59,16 @@ public sealed class PredictionResponseJsonTests : IClassFixture<PredictionRespon
     }
 
     [Fact]
+    public void TryWrite_DefaultEncoder_GivesTheSerializersBytes()
+    {
+        var printable = new string(Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).ToArray());
+        var response = new PredictionResponse("m&m", "1", [new ClassPrediction(printable, new Dictionary<string, double> { [printable] = 1, ["café<b>"] = 0 })]);
+
+        AssertSameBytes(response, new JsonSerializerOptions(Options) { Encoder = null });
+        AssertSameBytes(response, new JsonSerializerOptions(Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default });
+    }
+
+    [Fact]
     public void TryWrite_OtherShapes_GivesTheSerializersBytes()
     {
         var sorted = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["b"] = 0.25, ["a"] = 0.75 }; // not a Dictionary: the interface path
@@ -83,6 +93,7 @@ public sealed class PredictionResponseJsonTests : IClassFixture<PredictionRespon
         Assert.Null(PredictionResponseJson.TryWrite(response, new JsonSerializerOptions(Options) { WriteIndented = true }));
         Assert.Null(PredictionResponseJson.TryWrite(response, new JsonSerializerOptions(Options) { PropertyNamingPolicy = null }));
         Assert.Null(PredictionResponseJson.TryWrite(response, new JsonSerializerOptions(Options) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.WriteAsString }));
+        Assert.Null(PredictionResponseJson.TryWrite(response, new JsonSerializerOptions(Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.None) }));
         Assert.NotNull(PredictionResponseJson.TryWrite(response, new JsonSerializerOptions(Options)));
     }
 
@@ -94,9 +105,10 @@ public sealed class PredictionResponseJsonTests : IClassFixture<PredictionRespon
 
     private JsonSerializerOptions Options => _factory.App.Services.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions;
 
-    private void AssertSameBytes(PredictionResponse response)
+    private void AssertSameBytes(PredictionResponse response) => AssertSameBytes(response, Options);
+
+    private static void AssertSameBytes(PredictionResponse response, JsonSerializerOptions options)
     {
-        var options = Options;
         var expected = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(response, options.GetTypeInfo(typeof(PredictionResponse))));
 
         var written = PredictionResponseJson.TryWrite(response, options);
