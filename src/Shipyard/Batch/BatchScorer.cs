@@ -50,7 +50,7 @@ public sealed class BatchScorer
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        return ScoreAsync(lease.Manifest, () => OrtChunkScorer.Create(lease, Options.ChunkRows), input, source, scoredOutput, errorsOutput, progress, cancellationToken);
+        return ScoreAsync(lease.Manifest, () => OnnxChunkScorer.Create(lease), input, source, scoredOutput, errorsOutput, progress, cancellationToken);
     }
 
     /// <summary>A failed report for a job that could not start (unknown model, no production version, …).</summary>

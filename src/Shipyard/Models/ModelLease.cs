@@ -1,5 +1,5 @@
 using Shipyard.Models.Internals;
-using Shipyard.Onnx;
+using Shipyard.Scoring.Internals;
 
 namespace Shipyard.Models;
 
@@ -27,13 +27,13 @@ public sealed class ModelLease : IDisposable
     /// <summary>The version's manifest.</summary>
     public ModelManifest Manifest => _loaded.Manifest;
 
-    /// <summary>The version's session; valid until this lease is disposed. Thread-safe (many runs at once).</summary>
-    public InferenceSession Session
+    /// <summary>The version's scorer (its ONNX session); valid until this lease is disposed. Thread-safe (many runs at once).</summary>
+    internal OnnxScorer Scorer
     {
         get
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            return _loaded.Session;
+            return _loaded.Scorer;
         }
     }
 

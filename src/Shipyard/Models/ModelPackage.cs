@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Shipyard.Models.Internals;
-using Shipyard.Onnx;
+using Shipyard.Scoring.Internals;
 using Shipyard.Storage;
 
 namespace Shipyard.Models;
@@ -86,19 +86,21 @@ public sealed class ModelPackage
         {
             errors.Add($"model.json sha256: {manifest.Sha256} does not match model.onnx, which hashes to {sha}");
         }
+        else if (OnnxExternalData.Check(files["model.onnx"], folder: null, out _) is { } refused)
+        {
+            errors.Add(refused);
+        }
         else
         {
+            // Loaded once on the CPU with one thread, only to check the graph against the manifest.
             try
             {
-                using var session = InferenceSession.Create(files["model.onnx"], new OrtSessionOptions { IntraOpThreads = 1 });
-                if (GraphCheck.Describe(manifest, session) is { } mismatch)
-                {
-                    errors.Add(mismatch);
-                }
+                var check = manifest with { Runtime = new RuntimeSettings { Device = ComputeDevice.Cpu, IntraOpThreads = 1 } };
+                OnnxScorer.Load(check, files["model.onnx"], modelPath: null, out _).Dispose();
             }
-            catch (OnnxRuntimeException ex)
+            catch (SessionCreateException ex)
             {
-                errors.Add("model.onnx: ONNX Runtime cannot load it: " + ex.Message);
+                errors.Add(ex.Message);
             }
         }
 

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Shipyard.Models.Internals;
-using Shipyard.Onnx;
+using Shipyard.Scoring.Internals;
 using Shipyard.Storage;
-using OnnxDevicePolicy = Shipyard.Onnx.DevicePolicy;
 
 namespace Shipyard.Models;
 
@@ -131,7 +130,8 @@ public sealed partial class ModelRegistry
                     ModelSource.Bundled,
                     fingerprint,
                     ct => File.ReadAllBytesAsync(manifestFile.FullName, ct),
-                    ct => File.ReadAllBytesAsync(modelFile.FullName, ct));
+                    ct => File.ReadAllBytesAsync(modelFile.FullName, ct),
+                    versionDir);
             }
 
             var routingFile = new FileInfo(Path.Combine(modelDir, "routing.json"));
@@ -234,31 +234,36 @@ public sealed partial class ModelRegistry
             return Failed(slot, manifest, $"sha256 mismatch: model.json says {manifest.Sha256}, model.onnx hashes to {sha}. The file was changed or corrupted; re-export the package.");
         }
 
-        InferenceSession session;
-        try
+        if (OnnxExternalData.Check(model, candidate.Folder, out var external) is { } refused)
         {
-            session = InferenceSession.Create(model, SessionOptionsFor(manifest));
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            return Failed(slot, manifest, "ONNX Runtime could not load model.onnx: " + ex.Message);
+            return Failed(slot, manifest, refused);
         }
 
-        var mismatch = GraphCheck.Describe(manifest, session);
-        if (mismatch is not null)
+        OnnxScorer scorer;
+        try
         {
-            session.Dispose();
-            return Failed(slot, manifest, mismatch);
+            // A model with external data (allowed only in bundled folders) loads from its file, so ORT finds the data
+            // beside it; every other model loads from the bytes whose sha256 was just checked.
+            var modelPath = external ? Path.Combine(candidate.Folder!, "model.onnx") : null;
+            scorer = OnnxScorer.Load(manifest, model, modelPath, out var fallback);
+            if (fallback is not null)
+            {
+                RegistryLog.GpuFallback(_logger, candidate.Name, candidate.Version, fallback);
+            }
+        }
+        catch (SessionCreateException ex)
+        {
+            return Failed(slot, manifest, ex.Message);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         _telemetry.TrackModelLoaded(candidate.Name, candidate.Version, elapsed, true, null);
-        RegistryLog.Loaded(_logger, candidate.Name, candidate.Version, candidate.Source, (long)elapsed.TotalMilliseconds, session.ExecutionProvider);
+        RegistryLog.Loaded(_logger, candidate.Name, candidate.Version, candidate.Source, (long)elapsed.TotalMilliseconds, scorer.ExecutionProvider);
         return slot with
         {
             Manifest = manifest,
             State = ModelVersionState.Ready,
-            Loaded = new LoadedVersion(manifest, session, sha, _time.GetUtcNow()),
+            Loaded = new LoadedVersion(manifest, scorer, sha, _time.GetUtcNow()),
         };
 
         VersionSlot Failed(VersionSlot s, ModelManifest? m, string error)
@@ -268,14 +273,6 @@ public sealed partial class ModelRegistry
             return s with { Manifest = m, State = ModelVersionState.Failed, Error = error };
         }
     }
-
-    private static OrtSessionOptions SessionOptionsFor(ModelManifest manifest) => new()
-    {
-        IntraOpThreads = manifest.Runtime.IntraOpThreads,
-        ExecutionProvider = manifest.Runtime.Device == ComputeDevice.Cuda ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
-        DevicePolicy = manifest.Runtime.DevicePolicy == DevicePolicy.Require ? OnnxDevicePolicy.Require : OnnxDevicePolicy.PreferGpu,
-        LogId = $"{manifest.Name}/{manifest.Version}",
-    };
 
     private async Task<(ModelRouting Routing, string? ETag)> ResolveRoutingAsync(string name, RoutingCandidate? candidate, ModelState? old, Dictionary<string, VersionSlot> versions, CancellationToken cancellationToken)
     {

@@ -133,7 +133,7 @@ public sealed partial class PredictionService
         {
             var scoring = _options.MicroBatching.Enabled && lease.Loaded.GetOrAddScoringState(_newBatcher) is { } batcher && batch.Count < batcher.MaxRows
                 ? batcher.ScoreAsync(batch, cancellationToken)
-                : Task.FromResult(ModelScorer.Run(lease.Session, lease.Manifest, batch, cancellationToken));
+                : Task.FromResult(ModelScorer.Run(lease.Scorer, batch, cancellationToken));
 
             return _tracked ? Track(scoring, lease, batch.Count, started) : scoring;
         }
@@ -204,7 +204,7 @@ public sealed partial class PredictionService
                     return;
                 }
 
-                var predictions = ModelScorer.Run(lease.Session, lease.Manifest, shadowBatch, CancellationToken.None).ToPredictions(lease.Manifest);
+                var predictions = ModelScorer.Run(lease.Scorer, shadowBatch, CancellationToken.None).ToPredictions(lease.Manifest);
                 _log.TryLog(PredictionSource.Shadow, shadowBatch, predictions);
             }
             catch (Exception ex)

@@ -3,7 +3,8 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Shipyard.Batch;
 using Shipyard.Models;
-using Shipyard.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Shipyard.Storage;
 
 namespace Shipyard.Benchmarks.Batch;
@@ -124,10 +125,16 @@ internal static class BatchThroughputProbe
         return (data, lines.Length - 1);
     }
 
+    // The raw side loads the same graph in its own session (one intra-op thread, as the manifests ask).
+    private static string ModelFile(ModelManifest manifest) => Path.GetFullPath(Path.Combine("models", manifest.Name, manifest.Version, "model.onnx"));
+
     internal static TimeSpan RawOrt(ModelLease lease, float[] features, int rows)
     {
         var manifest = lease.Manifest;
-        var input = manifest.Onnx.Inputs[0].Name;
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(File.ReadAllBytes(ModelFile(manifest)), options);
+        using var runOptions = new RunOptions();
+        string[] input = [manifest.Onnx.Inputs[0].Name];
         var outputs = manifest.IsClassifier
             ? new[] { manifest.Onnx.Outputs.Label!, manifest.Onnx.Outputs.Probabilities! }
             : new[] { manifest.Onnx.Outputs.Value! };
@@ -137,9 +144,9 @@ internal static class BatchThroughputProbe
         for (var start = 0; start < rows; start += ChunkRows)
         {
             var n = Math.Min(ChunkRows, rows - start);
-            using var tensor = OrtValue.CreateTensor(features.AsMemory(start * width, n * width), [n, width]);
-            using var results = lease.Session.Run([new NamedOrtValue(input, tensor)], outputs);
-            sink += results[0].ElementType == TensorElementType.Float ? results[0].GetTensorData<float>()[0] : 0;
+            using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, features.AsMemory(start * width, n * width), [n, width]);
+            using var results = session.Run(runOptions, input, [tensor], outputs);
+            sink += results[0].IsTensor && results[0].GetTensorTypeAndShape().ElementDataType == TensorElementType.Float ? results[0].GetTensorDataAsSpan<float>()[0] : 0;
         }
 
         var elapsed = clock.Elapsed;

@@ -45,16 +45,63 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void DockerfileGpu_TakesOnnxRuntimeFromGpuNuGetPackageOnCudaRuntime()
+    public void DockerfileGpu_PublishesWithTheGpuOnnxRuntimePackageOnACudaRuntimeImage()
     {
         var lines = Instructions("Dockerfile.gpu");
 
-        Assert.Contains(lines, l => l.StartsWith("ARG CUDA_IMAGE=nvidia/cuda:12.", StringComparison.Ordinal) && l.Contains("cudnn-runtime", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("PackageDownload Include=\"Microsoft.ML.OnnxRuntime.Gpu.Linux\"", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("ONNXRUNTIME_LIB=/ort/libonnxruntime.so", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("cp /ort/libonnxruntime_providers_*.so /app/", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("RUN dotnet publish", StringComparison.Ordinal) && l.Contains("-p:ShipyardOnnxRuntimeGpu=true", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("ARG CUDA_IMAGE=nvidia/cuda:", StringComparison.Ordinal) && l.Contains("-cudnn-runtime-", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("FROM ${CUDA_IMAGE}", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The CUDA provider of the GPU package links one CUDA major version (libcudart.so.N, libcublas.so.N); the image must
+    /// ship that major, or CUDA can never load and every cuda model silently runs on the CPU (or fails under "require").
+    /// </summary>
+    [Fact]
+    public void DockerfileGpu_CudaImageMajor_IsTheOneTheOnnxRuntimeCudaProviderLinks()
+    {
+        var provider = Path.Combine(NuGetPackages(), "microsoft.ml.onnxruntime.gpu.linux", GpuPackageVersion(), "runtimes", "linux-x64", "native", "libonnxruntime_providers_cuda.so");
+        Assert.True(File.Exists(provider), $"{provider} is missing: the test project's PackageDownload of Microsoft.ML.OnnxRuntime.Gpu.Linux fetches it at restore");
+        var needed = NeededLibraries(provider);
+        var cudart = Assert.Single(needed, n => n.StartsWith("libcudart.so.", StringComparison.Ordinal));
+        var linkedMajor = cudart["libcudart.so.".Length..];
+        Assert.All(needed.Where(n => n.StartsWith("libcublas", StringComparison.Ordinal)), n => Assert.EndsWith(".so." + linkedMajor, n, StringComparison.Ordinal));
+
+        var image = Assert.Single(Instructions("Dockerfile.gpu"), l => l.StartsWith("ARG CUDA_IMAGE=", StringComparison.Ordinal));
+        var tag = CudaTagPattern().Match(image);
+        Assert.True(tag.Success, $"'{image}' is not an nvidia/cuda:MAJOR.MINOR.PATCH-cudnn-runtime-* image");
+        Assert.True(tag.Groups["major"].Value == linkedMajor, $"Dockerfile.gpu's {image} is CUDA {tag.Groups["major"].Value}, but {Path.GetFileName(provider)} {GpuPackageVersion()} links {cudart}");
+    }
+
+    /// <summary>The version of Microsoft.ML.OnnxRuntime.Gpu.Linux pinned in Directory.Packages.props.</summary>
+    private static string GpuPackageVersion()
+    {
+        var props = DeploymentFiles.Read(Path.Combine(DeploymentFiles.Root, "Directory.Packages.props"));
+        return GpuVersionPattern().Match(props) is { Success: true } m ? m.Groups["version"].Value : throw new InvalidDataException("Directory.Packages.props pins no Microsoft.ML.OnnxRuntime.Gpu.Linux version");
+    }
+
+    private static string NuGetPackages() =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom ? custom : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    /// <summary>DT_NEEDED entries of a shared library, as <c>readelf -d</c> prints them (binutils; .ci/run installs it).</summary>
+    private static List<string> NeededLibraries(string library)
+    {
+        using var readelf = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("readelf", ["-d", library]) { RedirectStandardOutput = true })!;
+        var text = readelf.StandardOutput.ReadToEnd();
+        readelf.WaitForExit();
+        Assert.Equal(0, readelf.ExitCode);
+        return [.. NeededPattern().Matches(text).Select(m => m.Groups["lib"].Value)];
+    }
+
+    [GeneratedRegex(@"\(NEEDED\)\s+Shared library: \[(?<lib>[^\]]+)\]")]
+    private static partial Regex NeededPattern();
+
+    [GeneratedRegex(@"nvidia/cuda:(?<major>\d+)\.\d+\.\d+-cudnn-runtime-")]
+    private static partial Regex CudaTagPattern();
+
+    [GeneratedRegex(@"Include=""Microsoft\.ML\.OnnxRuntime\.Gpu\.Linux"" Version=""\[(?<version>[^\]]+)\]""")]
+    private static partial Regex GpuVersionPattern();
 
     [GeneratedRegex(@"\\\r?\n")]
     private static partial Regex ContinuationPattern();

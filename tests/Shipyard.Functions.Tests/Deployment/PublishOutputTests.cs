@@ -48,7 +48,7 @@ public sealed class PublishOutputTests(PublishedFunctionApp app) : IClassFixture
     public void Package_HasExecutableNamedByHostJsonAndOnnxRuntime()
     {
         var executable = Path.Combine(app.Folder, ExecutableName);
-        var ort = Path.Combine(app.Folder, "libonnxruntime.so.1");
+        var ort = Path.Combine(app.Folder, "libonnxruntime.so");
 
         Assert.True(File.Exists(executable), $"{ExecutableName} missing from the package root");
         if (!OperatingSystem.IsWindows())
@@ -57,7 +57,7 @@ public sealed class PublishOutputTests(PublishedFunctionApp app) : IClassFixture
             Assert.True(File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), $"{ExecutableName} is not executable");
         }
 
-        Assert.True(File.Exists(ort), "libonnxruntime.so.1 missing from the package root");
+        Assert.True(File.Exists(ort), "libonnxruntime.so (Microsoft.ML.OnnxRuntime's native library) missing from the package root");
         Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(ort)[..4]);
         // Self-contained: the instance needs no .NET installation.
         Assert.True(File.Exists(Path.Combine(app.Folder, "libcoreclr.so")), "the package is not self-contained (libcoreclr.so missing)");

@@ -109,7 +109,8 @@ public sealed class FunctionAppLayoutTests : IClassFixture<FunctionAppLayoutTest
         }
 
         Assert.True(File.Exists(BuiltApp.Executable), "the executable host.json names");
-        Assert.True(File.Exists(Path.Combine(output, "libonnxruntime.so.1")), "ONNX Runtime next to the app");
+        // A build without a runtime identifier keeps NuGet's native assets per platform; .NET loads them through deps.json.
+        Assert.True(File.Exists(Path.Combine(output, "runtimes", "linux-x64", "native", "libonnxruntime.so")), "ONNX Runtime (Microsoft.ML.OnnxRuntime's native asset) in the build output");
         foreach (var (model, version) in SampleCases.Packages())
         {
             foreach (var file in new[] { "model.json", "model.onnx" })

@@ -128,11 +128,11 @@ public class ModelRegistryTests
         await world.Registry.RefreshAsync();
         using var fresh = world.Registry.Acquire("diabetes", "1");
 
-        Assert.NotSame(old.Session, fresh.Session);
+        Assert.NotSame(old.Scorer, fresh.Scorer);
         var batch = InstanceValidator.Validate(old.Manifest, samples.Instances(0, 3));
         Assert.Equal(ModelScorer.Score(fresh, batch), ModelScorer.Score(old, batch));
         old.Dispose();
-        Assert.Throws<ObjectDisposedException>(() => old.Session);
+        Assert.Throws<ObjectDisposedException>(() => old.Scorer);
     }
 
     [Fact]

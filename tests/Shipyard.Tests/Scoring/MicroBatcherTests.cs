@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Shipyard.Models;
 using Shipyard.Models.Internals;
-using Shipyard.Onnx;
-using Shipyard.Onnx.Tests.Models;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Shipyard.Tests.Onnx.Models;
 using Shipyard.Scoring;
 using Shipyard.Scoring.Internals;
 using Xunit;
@@ -49,7 +50,7 @@ public sealed class MicroBatcherTests
         var requests = Enumerable.Range(0, 8).Select(r => LinearRow(r, r / 2.0)).ToArray();
 
         // The premise, twice over: these requests share one run (shown with a model that takes any batch size) ...
-        using (var anyRows = InferenceSession.Create(Linear(batch: "N")))
+        using (var anyRows = Scorer(LinearManifest, Linear(batch: "N")))
         {
             var runs = new ConcurrentQueue<(int Requests, int Rows)>();
             await Task.WhenAll(ScoreTogether(Load(LinearManifest, anyRows), requests, runs));
@@ -57,9 +58,9 @@ public sealed class MicroBatcherTests
         }
 
         // ... and a run of several rows fails inside ONNX Runtime when the model's input is declared [1, 2].
-        using var oneRow = InferenceSession.Create(Linear(batch: 1));
-        Assert.Throws<OnnxRuntimeException>(() => ModelScorer.Run(oneRow, LinearManifest, FeatureBatch.Concat(requests), CancellationToken.None));
-        var alone = requests.Select(b => ModelScorer.Run(oneRow, LinearManifest, b, CancellationToken.None).Values).ToArray();
+        using var oneRow = Scorer(LinearManifest, Linear(batch: 1));
+        Assert.Throws<ModelRunException>(() => ModelScorer.Run(oneRow, FeatureBatch.Concat(requests), CancellationToken.None));
+        var alone = requests.Select(b => ModelScorer.Run(oneRow, b, CancellationToken.None).Values).ToArray();
 
         var retried = new ConcurrentQueue<(int Requests, int Rows)>();
         var scores = await Task.WhenAll(ScoreTogether(Load(LinearManifest, oneRow), requests, retried));
@@ -80,26 +81,26 @@ public sealed class MicroBatcherTests
         // Gather fails the whole run on any index outside the table: 4 is one past its end.
         FeatureBatch[] requests = [LookupRows(0), LookupRows(1, 2), LookupRows(3, 4), LookupRows(2, 1, 0), LookupRows(3)];
         const int Bad = 2;
-        using var session = InferenceSession.Create(Lookup());
+        using var session = Scorer(LookupManifest, Lookup());
         var loaded = Load(LookupManifest, session);
 
         // The premise: without the bad request the others share one run, and the bad request's rows fail on their own.
         var runs = new ConcurrentQueue<(int Requests, int Rows)>();
         await Task.WhenAll(ScoreTogether(loaded, [.. requests.Where((_, i) => i != Bad)], runs));
         Assert.Equal([(4, 7)], runs);
-        var error = Assert.Throws<OnnxRuntimeException>(() => ModelScorer.Run(session, LookupManifest, requests[Bad], CancellationToken.None));
+        var error = Assert.Throws<ModelRunException>(() => ModelScorer.Run(session, requests[Bad], CancellationToken.None));
         Assert.Contains("out of data bounds", error.Message, StringComparison.Ordinal);
 
         var scoring = ScoreTogether(loaded, requests);
 
-        var thrown = await Assert.ThrowsAsync<OnnxRuntimeException>(() => scoring[Bad]);
+        var thrown = await Assert.ThrowsAsync<ModelRunException>(() => scoring[Bad]);
         Assert.Equal(error.Message, thrown.Message);
         double[][] expected = [[10], [20, 30], [], [30, 20, 10], [40]];
         foreach (var r in Enumerable.Range(0, requests.Length).Where(r => r != Bad))
         {
             var scores = await scoring[r];
             Assert.Equal(expected[r], scores.Values);
-            Assert.Equal(ModelScorer.Run(session, LookupManifest, requests[r], CancellationToken.None).Values, scores.Values);
+            Assert.Equal(ModelScorer.Run(session, requests[r], CancellationToken.None).Values, scores.Values);
         }
     }
 
@@ -115,8 +116,10 @@ public sealed class MicroBatcherTests
         return [.. requests.Select(b => batcher.ScoreAsync(b, CancellationToken.None).WaitAsync(Timeout))];
     }
 
-    // The session stays the caller's: it is disposed by the test's using, not by LoadedVersion.Release.
-    private static LoadedVersion Load(ModelManifest manifest, InferenceSession session) => new(manifest, session, "", DateTimeOffset.UnixEpoch);
+    // The scorer stays the caller's: it is disposed by the test's using, not by LoadedVersion.Release.
+    private static LoadedVersion Load(ModelManifest manifest, OnnxScorer scorer) => new(manifest, scorer, "", DateTimeOffset.UnixEpoch);
+
+    private static OnnxScorer Scorer(ModelManifest manifest, byte[] model) => OnnxScorer.Load(manifest, model, modelPath: null, out _);
 
     private static byte[] Linear(object batch) =>
         new OnnxModelBuilder { GraphName = "linear" }

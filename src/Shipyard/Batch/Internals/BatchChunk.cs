@@ -1,4 +1,5 @@
 using Shipyard.Models;
+using Shipyard.Scoring.Internals;
 
 namespace Shipyard.Batch.Internals;
 
@@ -22,10 +23,9 @@ internal sealed class BatchChunk
         RawLength = new int[capacity];
         Numbers = new double[capacity * FeatureCount];
         Texts = manifest.Features.Any(f => f.Type == FeatureType.String) ? new string?[capacity * FeatureCount] : null;
-        LabelIndex = new int[capacity];
-        LabelText = new string?[capacity];
-        Probabilities = new float[capacity * Math.Max(ClassCount, 1)];
-        Values = new float[capacity];
+        Scores = manifest.IsClassifier
+            ? new ScoreTarget(new int[capacity], new string?[capacity], new float[capacity * ClassCount], [])
+            : new ScoreTarget([], [], [], new double[capacity]);
     }
 
     public int Capacity { get; }
@@ -57,16 +57,8 @@ internal sealed class BatchChunk
     /// <summary>Row-major [row, feature] text of string features (null when the model has none).</summary>
     public string?[]? Texts { get; }
 
-    /// <summary>Predicted class index per row, or -1 when the model returned the label as text in <see cref="LabelText"/>.</summary>
-    public int[] LabelIndex { get; }
-
-    public string?[] LabelText { get; }
-
-    /// <summary>Row-major [row, class] probabilities, classes in manifest label order.</summary>
-    public float[] Probabilities { get; }
-
-    /// <summary>Regression value per row.</summary>
-    public float[] Values { get; }
+    /// <summary>The predictions of the chunk's rows, after scoring (written by the same output reader HTTP uses).</summary>
+    public ScoreTarget Scores { get; }
 
     public List<BatchRowError> Errors { get; } = [];
 

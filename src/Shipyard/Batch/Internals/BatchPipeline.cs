@@ -233,16 +233,17 @@ internal static class BatchPipeline
             scored.WriteRawFields(chunk.Raw(i));
             if (manifest.IsClassifier)
             {
-                var labelIndex = chunk.LabelIndex[i];
-                scored.WriteField(labelIndex >= 0 ? labels[labelIndex] : chunk.LabelText[i]);
+                var labelIndex = chunk.Scores.LabelIndex[i];
+                scored.WriteField(labelIndex >= 0 ? labels[labelIndex] : chunk.Scores.LabelText[i]);
                 for (var c = 0; c < classes; c++)
                 {
-                    scored.WriteField(chunk.Probabilities[(i * classes) + c]);
+                    scored.WriteField(chunk.Scores.Probabilities[(i * classes) + c]);
                 }
             }
             else
             {
-                scored.WriteField(chunk.Values[i]);
+                // Written in float precision, as the graphs Shipyard serves compute in float (a double output is rounded).
+                scored.WriteField((float)chunk.Scores.Values[i]);
             }
 
             scored.EndRecord();

@@ -1,4 +1,4 @@
-using Shipyard.Onnx;
+using Shipyard.Scoring.Internals;
 
 namespace Shipyard.Models.Internals;
 
@@ -12,17 +12,18 @@ internal sealed class LoadedVersion
     private int _references = 1;
     private object? _batcher;
 
-    public LoadedVersion(ModelManifest manifest, InferenceSession session, string sha256, DateTimeOffset loadedAt)
+    public LoadedVersion(ModelManifest manifest, OnnxScorer scorer, string sha256, DateTimeOffset loadedAt)
     {
         Manifest = manifest;
-        Session = session;
+        Scorer = scorer;
         Sha256 = sha256;
         LoadedAt = loadedAt;
     }
 
     public ModelManifest Manifest { get; }
 
-    public InferenceSession Session { get; }
+    /// <summary>The version's ONNX session with its input and output plans.</summary>
+    public OnnxScorer Scorer { get; }
 
     public string Sha256 { get; }
 
@@ -67,7 +68,7 @@ internal sealed class LoadedVersion
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
-            Session.Dispose();
+            Scorer.Dispose();
         }
     }
 }

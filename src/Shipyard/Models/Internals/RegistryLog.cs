@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Shipyard.Onnx;
 
 namespace Shipyard.Models.Internals;
 
@@ -10,7 +9,7 @@ internal static partial class RegistryLog
     public static partial void Swapped(ILogger logger, string model, string version);
 
     [LoggerMessage(1002, LogLevel.Information, "Loaded model {Model} version {Version} from {Source} in {ElapsedMs} ms ({Provider}).")]
-    public static partial void Loaded(ILogger logger, string model, string version, ModelSource source, long elapsedMs, ExecutionProvider provider);
+    public static partial void Loaded(ILogger logger, string model, string version, ModelSource source, long elapsedMs, string provider);
 
     [LoggerMessage(1003, LogLevel.Error, "Model {Model} version {Version} ({Source}) failed to load: {Error}")]
     public static partial void LoadFailed(ILogger logger, string model, string version, ModelSource source, string error);
@@ -32,4 +31,7 @@ internal static partial class RegistryLog
 
     [LoggerMessage(1009, LogLevel.Error, "Polling the model registry failed; will retry.")]
     public static partial void PollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Model {Model} version {Version}: {Reason}")]
+    public static partial void GpuFallback(ILogger logger, string model, string version, string reason);
 }

@@ -32,16 +32,6 @@ internal sealed class ManifestPlan
         Utf8Names = manifest.Features.Select(f => Encoding.UTF8.GetBytes(f.Name)).ToArray();
         InputFeatures = manifest.Onnx.Inputs.Select(input => (IReadOnlyList<int>)input.Features.Select(f => FeatureIndex[f]).ToArray()).ToArray();
         Categories = manifest.Features.Select(f => f.Categories is null ? null : new HashSet<string>(f.Categories, StringComparer.Ordinal)).ToArray();
-        var outputs = new List<string>(3);
-        foreach (var name in new[] { manifest.Onnx.Outputs.Label, manifest.Onnx.Outputs.Probabilities, manifest.Onnx.Outputs.Value })
-        {
-            if (name is not null && !outputs.Contains(name))
-            {
-                outputs.Add(name);
-            }
-        }
-
-        OutputNames = [.. outputs];
         var int32 = new bool[manifest.Features.Count];
         foreach (var (input, i) in manifest.Onnx.Inputs.Select((input, i) => (input, i)))
         {
@@ -80,14 +70,8 @@ internal sealed class ManifestPlan
     /// <summary>Per feature, its category set (null when none declared).</summary>
     public HashSet<string>?[] Categories { get; }
 
-    /// <summary>The graph outputs to request (label, probabilities, value; without duplicates).</summary>
-    public string[] OutputNames { get; }
-
     /// <summary>Per feature, whether it feeds an int32 input (so values must fit in 32 bits).</summary>
     public bool[] FeedsInt32 { get; }
-
-    /// <summary>Whether a ZipMap probabilities output is keyed by label strings (true), class ids (false), or not yet seen (null).</summary>
-    public bool? ZipMapStringKeys { get; set; }
 
     public static ManifestPlan For(ModelManifest manifest) => Cache.GetValue(manifest, static m => new ManifestPlan(m));
 }

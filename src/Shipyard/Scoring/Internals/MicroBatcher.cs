@@ -72,7 +72,7 @@ internal sealed class MicroBatcher
             try
             {
                 _onBatch?.Invoke(_loaded.Manifest, 1, batch.Count);
-                return Task.FromResult(ModelScorer.Run(_loaded.Session, _loaded.Manifest, batch, cancellationToken));
+                return Task.FromResult(ModelScorer.Run(_loaded.Scorer, batch, cancellationToken));
             }
             finally
             {
@@ -162,7 +162,7 @@ internal sealed class MicroBatcher
         RawScores scores;
         try
         {
-            scores = ModelScorer.Run(_loaded.Session, _loaded.Manifest, FeatureBatch.Concat(items.Select(i => i.Batch).ToArray()), CancellationToken.None);
+            scores = ModelScorer.Run(_loaded.Scorer, FeatureBatch.Concat(items.Select(i => i.Batch).ToArray()), CancellationToken.None);
         }
         catch (Exception)
         {
@@ -190,7 +190,7 @@ internal sealed class MicroBatcher
     {
         try
         {
-            item.Done.TrySetResult(ModelScorer.Run(_loaded.Session, _loaded.Manifest, item.Batch, CancellationToken.None));
+            item.Done.TrySetResult(ModelScorer.Run(_loaded.Scorer, item.Batch, CancellationToken.None));
         }
         catch (Exception ex)
         {

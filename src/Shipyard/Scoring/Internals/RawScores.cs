@@ -16,6 +16,25 @@ internal sealed class RawScores
 
     public int Count { get; }
 
+    /// <summary>The scores written to <paramref name="target"/> for <paramref name="count"/> rows; labels the manifest does not
+    /// list keep the model's own text.</summary>
+    public static RawScores From(ModelManifest manifest, int count, ScoreTarget target, bool hasProbabilities)
+    {
+        if (!manifest.IsClassifier)
+        {
+            return new RawScores(count, null, null, 0, target.Values);
+        }
+
+        var labels = new string[count];
+        for (var r = 0; r < count; r++)
+        {
+            var index = target.LabelIndex[r];
+            labels[r] = index >= 0 ? manifest.Labels[index] : target.LabelText[r]!;
+        }
+
+        return new RawScores(count, labels, hasProbabilities ? target.Probabilities : null, manifest.Labels.Count, null);
+    }
+
     /// <summary>Predicted label per row (classifiers).</summary>
     public string[]? Labels { get; }
 

@@ -1,0 +1,298 @@
+using System.Text;
+
+namespace Shipyard.Models.Internals;
+
+/// <summary>
+/// Finds the tensors of a serialized ONNX <c>ModelProto</c> whose data is stored outside the model file
+/// (<c>TensorProto.data_location = EXTERNAL</c> or an <c>external_data</c> entry). ONNX Runtime resolves such a
+/// tensor's <c>location</c> against the model's folder — or, for a model loaded from memory, against the process's
+/// working directory — and reads that file into the initializer, so an uploaded model could make predictions out of any
+/// file the server can read. The registry refuses external data in uploaded packages and allows it in bundled packages
+/// only inside their own folder (<see cref="ExternalDataReference"/>).
+/// </summary>
+/// <remarks>
+/// A hand-written walk of the protobuf wire format over exactly the messages that can hold a tensor, with field numbers
+/// from onnx/onnx.proto (IR version 10): ModelProto.graph (7) and .functions (25); FunctionProto.node (7);
+/// GraphProto.node (1), .initializer (5), .sparse_initializer (15); NodeProto.attribute (5); AttributeProto.t (5),
+/// .g (6), .tensors (10), .graphs (11), .sparse_tensor (22), .sparse_tensors (23); SparseTensorProto.values (1),
+/// .indices (2); TensorProto.name (8), .external_data (13), .data_location (14); StringStringEntryProto.key (1),
+/// .value (2). Bytes that are not valid protobuf make <see cref="Find"/> throw, so nothing unparsed is let through.
+/// </remarks>
+internal static class OnnxExternalData
+{
+    /// <summary>Deepest nesting of subgraphs walked (If/Loop bodies); deeper models are refused as malformed.</summary>
+    private const int MaxDepth = 64;
+
+    /// <summary>
+    /// Why <paramref name="model"/> may not be loaded, or null when it may: a model from the store (no
+    /// <paramref name="folder"/>) must embed every tensor; a bundled model may keep tensors in files of its own folder.
+    /// <paramref name="external"/> tells whether it does (then ONNX Runtime must load it from its file, not from memory).
+    /// </summary>
+    public static string? Check(byte[] model, string? folder, out bool external)
+    {
+        external = false;
+        IReadOnlyList<ExternalDataReference> references;
+        try
+        {
+            references = Find(model);
+        }
+        catch (FormatException e)
+        {
+            return "model.onnx is not a valid ONNX model (protobuf): " + e.Message;
+        }
+
+        if (references.Count == 0)
+        {
+            return null;
+        }
+
+        external = true;
+        var first = references[0];
+        if (folder is null)
+        {
+            return $"model.onnx keeps tensor '{first.Tensor}' in an external file ('{first.Location}'), which uploaded packages may not do " +
+                   "(it would be read from the server's disk); embed every tensor in model.onnx (onnx.save_model(model, path, save_as_external_data=False)).";
+        }
+
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        foreach (var reference in references)
+        {
+            var location = reference.Location;
+            var full = location.Length == 0 || Path.IsPathRooted(location) ? null : Path.GetFullPath(Path.Combine(root, location));
+            if (full is null || !full.StartsWith(root, StringComparison.Ordinal))
+            {
+                return $"model.onnx keeps tensor '{reference.Tensor}' in '{location}', outside the package folder; external data must be a file inside {root}.";
+            }
+
+            if (!File.Exists(full))
+            {
+                return $"model.onnx keeps tensor '{reference.Tensor}' in '{location}', which does not exist in {root}.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every tensor in <paramref name="model"/> whose data lives in another file.</summary>
+    /// <exception cref="FormatException">The bytes are not a well-formed protobuf message.</exception>
+    public static IReadOnlyList<ExternalDataReference> Find(ReadOnlySpan<byte> model)
+    {
+        var found = new List<ExternalDataReference>();
+        Walk(model, (field, body) =>
+        {
+            switch (field)
+            {
+                case 7: Graph(body, found, 0); break;
+                case 25: Walk(body, (f, node) => { if (f == 7) { Node(node, found, 0); } }); break;
+            }
+        });
+        return found;
+    }
+
+    /// <summary>Calls <paramref name="handler"/> with each length-delimited field of <paramref name="message"/> (others are skipped).</summary>
+    private static void Walk(ReadOnlySpan<byte> message, FieldHandler handler)
+    {
+        var reader = new WireReader(message);
+        while (reader.Next(out var field, out var wire))
+        {
+            if (wire == WireReader.LengthDelimited)
+            {
+                handler(field, reader.ReadBytes());
+            }
+            else
+            {
+                reader.Skip(wire);
+            }
+        }
+    }
+
+    private delegate void FieldHandler(int field, ReadOnlySpan<byte> body);
+
+    private static void Graph(ReadOnlySpan<byte> graph, List<ExternalDataReference> found, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new FormatException($"subgraphs are nested more than {MaxDepth} deep.");
+        }
+
+        Walk(graph, (field, body) =>
+        {
+            switch (field)
+            {
+                case 1: Node(body, found, depth); break;
+                case 5: Tensor(body, found); break;
+                case 15: Sparse(body, found); break;
+            }
+        });
+    }
+
+    private static void Node(ReadOnlySpan<byte> node, List<ExternalDataReference> found, int depth) =>
+        Walk(node, (field, attribute) =>
+        {
+            if (field == 5)
+            {
+                Attribute(attribute, found, depth);
+            }
+        });
+
+    private static void Attribute(ReadOnlySpan<byte> attribute, List<ExternalDataReference> found, int depth) =>
+        Walk(attribute, (field, body) =>
+        {
+            switch (field)
+            {
+                case 5 or 10: Tensor(body, found); break;
+                case 6 or 11: Graph(body, found, depth + 1); break;
+                case 22 or 23: Sparse(body, found); break;
+            }
+        });
+
+    private static void Sparse(ReadOnlySpan<byte> sparse, List<ExternalDataReference> found) =>
+        Walk(sparse, (field, tensor) =>
+        {
+            if (field is 1 or 2)
+            {
+                Tensor(tensor, found);
+            }
+        });
+
+    private static void Tensor(ReadOnlySpan<byte> tensor, List<ExternalDataReference> found)
+    {
+        var name = "";
+        string? location = null;
+        var external = false;
+        var reader = new WireReader(tensor);
+        while (reader.Next(out var field, out var wire))
+        {
+            if (field == 8 && wire == WireReader.LengthDelimited)
+            {
+                name = Encoding.UTF8.GetString(reader.ReadBytes());
+            }
+            else if (field == 13 && wire == WireReader.LengthDelimited)
+            {
+                external = true;
+                if (Entry(reader.ReadBytes()) is ("location", var value))
+                {
+                    location = value;
+                }
+            }
+            else if (field == 14 && wire == WireReader.Varint)
+            {
+                external |= reader.ReadVarint() == 1;
+            }
+            else
+            {
+                reader.Skip(wire);
+            }
+        }
+
+        if (external)
+        {
+            found.Add(new ExternalDataReference(name, location ?? ""));
+        }
+    }
+
+    private static (string Key, string Value) Entry(ReadOnlySpan<byte> entry)
+    {
+        string key = "", value = "";
+        Walk(entry, (field, text) =>
+        {
+            switch (field)
+            {
+                case 1: key = Encoding.UTF8.GetString(text); break;
+                case 2: value = Encoding.UTF8.GetString(text); break;
+            }
+        });
+        return (key, value);
+    }
+
+    /// <summary>Reads protobuf fields one at a time (wire format: https://protobuf.dev/programming-guides/encoding/).</summary>
+    private ref struct WireReader(ReadOnlySpan<byte> data)
+    {
+        public const int Varint = 0;
+        public const int Fixed64 = 1;
+        public const int LengthDelimited = 2;
+        public const int Fixed32 = 5;
+
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _position;
+
+        public bool Next(out int field, out int wire)
+        {
+            if (_position >= _data.Length)
+            {
+                field = 0;
+                wire = 0;
+                return false;
+            }
+
+            var tag = ReadVarint();
+            field = (int)(tag >> 3);
+            wire = (int)(tag & 7);
+            if (field == 0)
+            {
+                throw new FormatException($"field number 0 at byte {_position}.");
+            }
+
+            return true;
+        }
+
+        public ulong ReadVarint()
+        {
+            ulong value = 0;
+            for (var shift = 0; shift < 64; shift += 7)
+            {
+                if (_position >= _data.Length)
+                {
+                    throw new FormatException("a varint runs past the end of the data.");
+                }
+
+                var b = _data[_position++];
+                value |= (ulong)(b & 0x7F) << shift;
+                if ((b & 0x80) == 0)
+                {
+                    return value;
+                }
+            }
+
+            throw new FormatException("a varint is longer than 10 bytes.");
+        }
+
+        public ReadOnlySpan<byte> ReadBytes()
+        {
+            var length = ReadVarint();
+            if (length > (ulong)(_data.Length - _position))
+            {
+                throw new FormatException($"a field of {length} bytes runs past the end of its message at byte {_position}.");
+            }
+
+            var bytes = _data.Slice(_position, (int)length);
+            _position += (int)length;
+            return bytes;
+        }
+
+        public void Skip(int wire)
+        {
+            switch (wire)
+            {
+                case Varint: ReadVarint(); break;
+                case Fixed64: Advance(8); break;
+                case LengthDelimited: ReadBytes(); break;
+                case Fixed32: Advance(4); break;
+                default: throw new FormatException($"wire type {wire} (groups or invalid) at byte {_position}.");
+            }
+        }
+
+        private void Advance(int count)
+        {
+            if (_data.Length - _position < count)
+            {
+                throw new FormatException("a fixed-size field runs past the end of the data.");
+            }
+
+            _position += count;
+        }
+    }
+}
+
+/// <summary>A tensor whose data is in another file: its name and the file it names (<c>location</c>, may be empty).</summary>
+internal sealed record ExternalDataReference(string Tensor, string Location);
