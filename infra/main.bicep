@@ -1,6 +1,6 @@
 // Shipyard on Azure: `azd up` entry point (azd conventions: subscription scope, main.parameters.json, modules/).
 //
-// Light models run on Azure Functions Flex Consumption (custom handler, scale to zero, Event Grid blob trigger);
+// Light models run on Azure Functions Flex Consumption (scale to zero, Event Grid blob trigger);
 // models whose manifest asks for `cuda` run on a Container Apps serverless GPU workload profile, and the function app
 // forwards their predictions there (GPU_APP_URL). docs/architecture.md explains the split, docs/deploy.md every
 // parameter and app setting.
@@ -32,6 +32,9 @@ param principalType string = 'User'
 
 @description('Optional resource group name; default rg-<environmentName>.')
 param resourceGroupName string = ''
+
+@description('Skip the check that the region offers Flex Consumption and the chosen serverless GPU (infra/regions.json). Only for a region Azure has added since that file was written (SHIPYARD_SKIP_REGION_CHECK).')
+param skipRegionCheck bool = false
 
 // ---- Function app (Flex Consumption) ----
 
@@ -111,9 +114,23 @@ param gpuConcurrentRequests int = 20
 @description('GPU app image (SERVICE_GPU_IMAGE_NAME, set by azd deploy). Empty on the first provision: a public placeholder image runs until azd deploy pushes Shipyard\'s.')
 param gpuImage string = ''
 
+// No default and not in main.parameters.json, on purpose: azd generates the value on the first provision and keeps it in
+// the environment (.azure/<env>/config.json, infra.parameters.gpuAppKey), so every later provision sends the same key
+// to both apps. A default such as newGuid() would change it on every provision, on the function app at once and on
+// the GPU app only at its next revision: forwarded predictions would get 401 in between. Rotation: docs/deploy.md.
 @secure()
-@description('Key the function app sends (x-functions-key) when it forwards cuda predictions to the GPU app; the GPU app accepts it as a function key. Generated per deployment unless given.')
-param gpuAppKey string = newGuid()
+@minLength(32)
+@description('Key the function app sends (x-functions-key) when it forwards cuda predictions to the GPU app; the GPU app accepts it as a function key. Generated once by azd and kept in the environment; rotate it on purpose (docs/deploy.md, Key rotation).')
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 48
+      noSpecial: true
+    }
+  }
+})
+param gpuAppKey string
 
 @allowed([
   'Basic'
@@ -170,6 +187,20 @@ param alertGpuRestartsThreshold int = 0
 @description('Days prediction logs are kept before the lifecycle policy deletes them.')
 param predictionLogRetentionDays int = 90
 
+// Region check, before anything is created: the resource group's location is the first value ARM evaluates, and it is
+// fail() with a message naming the parameter when the region lacks Flex Consumption or the chosen serverless GPU.
+var regions = loadJsonContent('regions.json')
+var region = toLower(replace(location, ' ', ''))
+var gpuRegions = gpuProfile == 'None' ? [] : regions.serverlessGpu[gpuProfile]
+var flexConsumptionMissing = !skipRegionCheck && !contains(regions.flexConsumption, region)
+var serverlessGpuMissing = !skipRegionCheck && gpuProfile != 'None' && !contains(gpuRegions, region)
+var regionProblem = flexConsumptionMissing
+  ? 'Parameter location (AZURE_LOCATION) is \'${location}\', which does not offer Azure Functions Flex Consumption. Choose one of: ${join(regions.flexConsumption, ', ')} (infra/regions.json; SHIPYARD_SKIP_REGION_CHECK=true if Azure has added the region since).'
+  : serverlessGpuMissing
+      ? 'Parameter gpuProfile (SHIPYARD_GPU_PROFILE) is \'${gpuProfile}\', but location (AZURE_LOCATION) \'${location}\' offers no Container Apps serverless ${gpuProfile} GPU. Regions with it: ${join(gpuRegions, ', ')}. Choose one of them, another gpuProfile, or SHIPYARD_GPU_PROFILE=None to run the GPU app on CPU (infra/regions.json; SHIPYARD_SKIP_REGION_CHECK=true if Azure has added the region since).'
+      : ''
+var checkedLocation = empty(regionProblem) ? location : fail(regionProblem)
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -178,7 +209,7 @@ var deploymentContainerName = 'deployment-package'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
-  location: location
+  location: checkedLocation
   tags: tags
 }
 
@@ -225,7 +256,8 @@ module identity 'modules/identity.bicep' = {
   params: {
     location: location
     tags: tags
-    name: 'id-${resourceToken}'
+    functionAppIdentityName: 'id-${resourceToken}'
+    gpuAppIdentityName: 'id-gpu-${resourceToken}'
     storageAccountName: storage.outputs.name
     registryName: registry.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
@@ -249,8 +281,8 @@ module gpu 'modules/gpu.bicep' = {
     concurrentRequests: gpuConcurrentRequests
     image: gpuImage
     registryLoginServer: registry.outputs.loginServer
-    identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
+    identityId: identity.outputs.gpuAppIdentityId
+    identityClientId: identity.outputs.gpuAppClientId
     logAnalyticsWorkspaceName: monitoring.outputs.workspaceName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     storageAccountName: storage.outputs.name
@@ -277,8 +309,8 @@ module functionApp 'modules/functionapp.bicep' = {
     storageAccountName: storage.outputs.name
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
+    identityId: identity.outputs.functionAppIdentityId
+    identityClientId: identity.outputs.functionAppClientId
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
     alwaysReadyInstances: functionAlwaysReadyInstances
@@ -343,7 +375,8 @@ output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
 output AZURE_CONTAINER_APPS_ENVIRONMENT_NAME string = gpu.outputs.environmentName
-output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.functionAppClientId
+output AZURE_GPU_APP_IDENTITY_CLIENT_ID string = identity.outputs.gpuAppClientId
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applicationInsightsConnectionString
 output BATCH_SYSTEM_TOPIC_NAME string = eventGrid.outputs.systemTopicName
 output BATCH_EVENT_SUBSCRIPTION_NAME string = eventGrid.outputs.subscriptionName

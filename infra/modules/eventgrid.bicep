@@ -33,11 +33,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
 }
 
-// The host's keys (the blobs_extension system key authenticates Event Grid's calls to the blob webhook).
-resource hostKeys 'Microsoft.Web/sites/host@2024-04-01' existing = {
-  parent: functionApp
-  name: 'default'
-}
+// The host's keys: the blobs_extension system key authenticates Event Grid's calls to the blob webhook. Bicep has no
+// types for Microsoft.Web/sites/host in any API version (declaring it as a resource is warning BCP081), so the keys are
+// read with the listKeys() function on the host's resource id: the same ARM call (POST .../host/default/listkeys).
+var hostKeysId = '${functionApp.id}/host/default'
+var blobsExtensionKey = listKeys(hostKeysId, functionApp.apiVersion).systemKeys.blobs_extension
 
 resource systemTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
   name: systemTopicName
@@ -57,7 +57,7 @@ resource batchSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
       endpointType: 'WebHook'
       properties: {
         // https://<app>.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.<Name>&code=<blobs_extension key>
-        endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code=${hostKeys.listKeys().systemKeys.blobs_extension}'
+        endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code=${blobsExtensionKey}'
         maxEventsPerBatch: 1
         preferredBatchSizeInKilobytes: 64
       }

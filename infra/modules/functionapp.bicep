@@ -1,7 +1,7 @@
-// The function app: Flex Consumption (FC1, Linux), runtime `custom` (Shipyard.Functions is an Azure Functions custom
-// handler, see host.json), deployment package in a blob container read with the managed identity, identity-based
-// AzureWebJobsStorage. App settings: every configuration key the app reads (local.settings.sample.json lists the
-// same keys with their local defaults; the deployment check keeps the two in step).
+// The function app: Flex Consumption (FC1, Linux), the runtime in `functionRuntime` below, deployment package in a
+// blob container read with the managed identity, identity-based AzureWebJobsStorage. App settings: every configuration
+// key the app reads (local.settings.sample.json lists the same keys with their local defaults; the deployment check
+// keeps the two in step).
 
 param location string
 param tags object
@@ -54,6 +54,15 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
+}
+
+// The language runtime of the app, in this one place. Today Shipyard.Functions is a custom handler: 'custom' / '1.0'
+// (the Flex Consumption custom handler samples). When it becomes a .NET isolated worker (issue 19) this becomes
+// { name: 'dotnet-isolated', version: '10.0' } (a Flex Consumption runtime), together with azure.yaml's
+// `language: dotnet`; tests/Shipyard.Functions.Tests/Deployment/InfraTests.cs keeps the two in step.
+var functionRuntime = {
+  name: 'custom'
+  version: '1.0'
 }
 
 // 'http' is the always-ready group of every HTTP-triggered function (Health, Models, Predict, KServe, Admin).
@@ -118,11 +127,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           }
         }
       }
-      // Custom handlers on Flex Consumption: runtime name 'custom', version '1.0' (Azure-Samples flex custom handler sample).
-      runtime: {
-        name: 'custom'
-        version: '1.0'
-      }
+      runtime: functionRuntime
     }
   }
 }

@@ -32,6 +32,8 @@ param concurrentRequests int = 20
 param image string = ''
 
 param registryLoginServer string
+
+@description('The GPU app\'s own user-assigned identity (identity.bicep: blob read/write and AcrPull, nothing else).')
 param identityId string
 param identityClientId string
 param logAnalyticsWorkspaceName string
@@ -256,6 +258,16 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             }
             {
               name: 'Shipyard__Auth__AllowAnonymous'
+              value: 'false'
+            }
+            {
+              // The function app's StreamScore queue trigger and DriftCheck timer do this work; standalone mode would
+              // run them again here (twice the drift reports and retraining requests) and need queue access.
+              name: 'Shipyard__Streaming__PollerEnabled'
+              value: 'false'
+            }
+            {
+              name: 'Shipyard__Drift__Scheduler__Enabled'
               value: 'false'
             }
             {

@@ -1,10 +1,16 @@
-// One user-assigned managed identity shared by the function app and the GPU app, with the least roles they need,
-// each assigned by its built-in role definition id at the narrowest scope (the resource, not the resource group).
-// The deployer (principalId) gets data-plane access so azd hooks and the docs' az commands work without keys.
+// Two user-assigned managed identities, each with only the roles its app needs, each role assigned by its built-in
+// role definition id at the narrowest scope that works (the resource, not the resource group):
+// - the function app's: Functions host storage (blobs, queues) and Entra ID telemetry;
+// - the GPU app's: read and write blobs where it scores (models, batch input and output, prediction logs) and pull its
+//   image. It runs no queue poller and no drift scheduler (gpu.bicep turns both off: the function app's StreamScore and
+//   DriftCheck do that work), so it gets no queue role, no Blob Data Owner and no Metrics Publisher.
+// The deployer (principalId) gets data-plane access so azd hooks and the docs' az commands work without keys, and what
+// azd's remote build of the GPU image needs (azure.yaml `remoteBuild: true` queues an ACR Tasks run, then pushes).
 
 param location string
 param tags object
-param name string
+param functionAppIdentityName string
+param gpuAppIdentityName string
 param storageAccountName string
 param registryName string
 param applicationInsightsName string
@@ -30,10 +36,19 @@ var roles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
   acrPush: '8311e382-0749-4cb8-b61a-304f252e45ec'
+  // Queue an ACR Tasks run (registries/scheduleRun/action, listBuildSourceUploadUrl): what `az acr build` and azd's
+  // remoteBuild do. AcrPush alone cannot start a build.
+  containerRegistryTasksContributor: 'fb382eab-e894-4461-af04-94435c366c3f'
 }
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: name
+resource functionAppIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: functionAppIdentityName
+  location: location
+  tags: tags
+}
+
+resource gpuAppIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: gpuAppIdentityName
   location: location
   tags: tags
 }
@@ -42,7 +57,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
 
-resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
+resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' existing = {
   name: registryName
 }
 
@@ -50,45 +65,61 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
+// ---- Function app ----
+
 resource appBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, roles.storageBlobDataOwner)
+  name: guid(storage.id, functionAppIdentity.id, roles.storageBlobDataOwner)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
-    principalId: identity.properties.principalId
+    principalId: functionAppIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
 
 resource appQueueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
+  name: guid(storage.id, functionAppIdentity.id, roles.storageQueueDataContributor)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
-    principalId: identity.properties.principalId
+    principalId: functionAppIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
 
 resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(applicationInsights.id, identity.id, roles.monitoringMetricsPublisher)
+  name: guid(applicationInsights.id, functionAppIdentity.id, roles.monitoringMetricsPublisher)
   scope: applicationInsights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
-    principalId: identity.properties.principalId
+    principalId: functionAppIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
 
-resource appAcrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(registry.id, identity.id, roles.acrPull)
-  scope: registry
+// ---- GPU app ----
+
+resource gpuBlobDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, gpuAppIdentity.id, roles.storageBlobDataContributor)
+  scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
-    principalId: identity.properties.principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: gpuAppIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
+
+resource gpuAcrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, gpuAppIdentity.id, roles.acrPull)
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
+    principalId: gpuAppIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ---- Deployer ----
 
 resource deployerBlobDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
   name: guid(storage.id, principalId, roles.storageBlobDataContributor)
@@ -120,7 +151,17 @@ resource deployerAcrPush 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
-output id string = identity.id
-output name string = identity.name
-output clientId string = identity.properties.clientId
-output principalId string = identity.properties.principalId
+resource deployerAcrTasks 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
+  name: guid(registry.id, principalId, roles.containerRegistryTasksContributor)
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.containerRegistryTasksContributor)
+    principalId: principalId
+    principalType: principalType
+  }
+}
+
+output functionAppIdentityId string = functionAppIdentity.id
+output functionAppClientId string = functionAppIdentity.properties.clientId
+output gpuAppIdentityId string = gpuAppIdentity.id
+output gpuAppClientId string = gpuAppIdentity.properties.clientId

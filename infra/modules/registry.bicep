@@ -1,5 +1,6 @@
-// Container registry for the GPU app's image. No admin user and no anonymous pull: the GPU app pulls with the
-// user-assigned identity (AcrPull, see identity.bicep), azd pushes with the deployer's Entra ID token.
+// Container registry for the GPU app's image. No admin user and no anonymous pull: the GPU app pulls with its
+// user-assigned identity (AcrPull, see identity.bicep), azd builds and pushes with the deployer's Entra ID token.
+// API 2025-04-01: the first GA version whose schema has anonymousPullEnabled (2023-07-01 rejects it, BCP037).
 
 param location string
 param tags object
@@ -15,7 +16,7 @@ param name string
 ])
 param sku string = 'Basic'
 
-resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' = {
   name: name
   location: location
   tags: tags

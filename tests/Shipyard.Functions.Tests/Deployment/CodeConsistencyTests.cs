@@ -25,18 +25,18 @@ public sealed partial class CodeConsistencyTests
                         && !f.Contains($"{Path.DirectorySeparatorChar}Shipyard.Cli{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(f => (Path.GetRelativePath(DeploymentFiles.Root, f), File.ReadAllText(f)));
 
-    private static HashSet<string> FunctionAppSettings() =>
-        BicepFile.Load(DeploymentFiles.Module("functionapp")).Block("var appSettings = {").TopLevelKeys().ToHashSet(StringComparer.Ordinal);
+    private static async Task<HashSet<string>> FunctionAppSettingsAsync() =>
+        (await AzdProvision.DefaultAsync()).FunctionAppSettings.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
 
     private static HashSet<string> LocalSettings() =>
         JsonNode.Parse(DeploymentFiles.Read(DeploymentFiles.LocalSettingsSample))!["Values"]!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
 
     [Fact]
-    public void SettingsTheCodeReadsByName_AreSetInBicepAndLocalSettings()
+    public async Task SettingsTheCodeReadsByName_AreSetInBicepAndLocalSettings()
     {
         var reads = Sources().SelectMany(s => SettingReadPattern().Matches(s.Text).Select(m => (s.File, Name: m.Groups["name"].Value)))
             .Where(r => !PlatformSettings.Contains(r.Name)).ToList();
-        var azure = FunctionAppSettings();
+        var azure = await FunctionAppSettingsAsync();
         var local = LocalSettings();
 
         Assert.NotEmpty(reads);
@@ -48,11 +48,11 @@ public sealed partial class CodeConsistencyTests
     }
 
     [Fact]
-    public void ShipyardSettingsInBicep_BindToOptionPropertiesThatExist()
+    public async Task ShipyardSettingsInBicep_BindToOptionPropertiesThatExist()
     {
         var properties = Sources().SelectMany(s => PropertyPattern().Matches(s.Text).Select(m => m.Groups["name"].Value)).ToHashSet(StringComparer.Ordinal);
-        var gpu = BicepFile.Load(DeploymentFiles.Module("gpu")).Block("env: [").Text;
-        var names = FunctionAppSettings().Concat(LocalSettings()).Concat(GpuEnvNamePattern().Matches(gpu).Select(m => m.Groups[1].Value))
+        var gpu = (await AzdProvision.DefaultAsync()).GpuAppEnvironment.Keys;
+        var names = (await FunctionAppSettingsAsync()).Concat(LocalSettings()).Concat(gpu)
             .Where(n => n.StartsWith("Shipyard__", StringComparison.Ordinal)).Distinct().ToList();
 
         Assert.NotEmpty(names);
@@ -64,10 +64,11 @@ public sealed partial class CodeConsistencyTests
     }
 
     [Fact]
-    public void ContainersAndQueuesTheCodeNames_AreCreatedByBicep()
+    public async Task ContainersAndQueuesTheCodeNames_AreCreatedByBicep()
     {
-        var storage = BicepFile.Load(DeploymentFiles.Module("storage"));
-        var created = storage.Block("var containerNames = [").TopLevelItems().Concat(storage.Block("var queueNames = [").TopLevelItems()).ToHashSet(StringComparer.Ordinal);
+        var deployment = await AzdProvision.DefaultAsync();
+        var created = deployment.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers")
+            .Concat(deployment.ChildNames("Microsoft.Storage/storageAccounts/queueServices/queues")).ToHashSet(StringComparer.Ordinal);
         var named = Sources().SelectMany(s => StorageNamePattern().Matches(s.Text).Select(m => (s.File, Name: m.Groups["name"].Value))).ToList();
 
         Assert.NotEmpty(named);
@@ -84,7 +85,4 @@ public sealed partial class CodeConsistencyTests
     // const string InputContainer = "batch-in"; const string PoisonQueue = "score-requests-poison"
     [GeneratedRegex(@"const\s+string\s+\w*(?:Container|Queue)\w*\s*=\s*""(?<name>[a-z0-9][a-z0-9-]{1,61}[a-z0-9])""")]
     private static partial Regex StorageNamePattern();
-
-    [GeneratedRegex(@"name:\s*'([^']+)'")]
-    private static partial Regex GpuEnvNamePattern();
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -61,7 +62,9 @@ public sealed partial class DockerfileTests
     [Fact]
     public void DockerfileGpu_CudaImageMajor_IsTheOneTheOnnxRuntimeCudaProviderLinks()
     {
-        var provider = Path.Combine(NuGetPackages(), "microsoft.ml.onnxruntime.gpu.linux", GpuPackageVersion(), "runtimes", "linux-x64", "native", "libonnxruntime_providers_cuda.so");
+        var package = typeof(DockerfileTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "OnnxRuntimeGpuPackagePath").Value!;
+        Assert.EndsWith("/" + GpuPackageVersion(), package, StringComparison.Ordinal); // the download and the pin agree
+        var provider = Path.Combine(package, "runtimes", "linux-x64", "native", "libonnxruntime_providers_cuda.so");
         Assert.True(File.Exists(provider), $"{provider} is missing: the test project's PackageDownload of Microsoft.ML.OnnxRuntime.Gpu.Linux fetches it at restore");
         var needed = NeededLibraries(provider);
         var cudart = Assert.Single(needed, n => n.StartsWith("libcudart.so.", StringComparison.Ordinal));
@@ -80,9 +83,6 @@ public sealed partial class DockerfileTests
         var props = DeploymentFiles.Read(Path.Combine(DeploymentFiles.Root, "Directory.Packages.props"));
         return GpuVersionPattern().Match(props) is { Success: true } m ? m.Groups["version"].Value : throw new InvalidDataException("Directory.Packages.props pins no Microsoft.ML.OnnxRuntime.Gpu.Linux version");
     }
-
-    private static string NuGetPackages() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom ? custom : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     /// <summary>DT_NEEDED entries of a shared library, as <c>readelf -d</c> prints them (binutils; .ci/run installs it).</summary>
     private static List<string> NeededLibraries(string library)

@@ -5,8 +5,9 @@ using Xunit;
 namespace Shipyard.Functions.Tests.Deployment;
 
 /// <summary>
-/// Static checks of infra/ (no Bicep CLI here; CI runs `az bicep build`/`lint`): the files are well formed, settings,
-/// storage names, Event Grid wiring and alert queries agree with the app's contracts and with each other.
+/// infra/ as the real Bicep CLI sees it: every file builds and lints clean, and the deployment `azd provision` would make
+/// (evaluated by ARM's template engine, <see cref="AzdProvision"/>) agrees with the app's contracts: settings, storage
+/// names, identities and roles, Event Grid wiring, alert queries, the GPU tier and the region check.
 /// </summary>
 public sealed partial class InfraTests
 {
@@ -35,7 +36,26 @@ public sealed partial class InfraTests
     private static readonly string[] AppContainers = ["models", "batch-in", "batch-out", "prediction-logs", "drift-reports"];
     private static readonly string[] AppQueues = ["retrain-requests", "score-requests", "score-requests-poison", "score-results"];
 
-    private static readonly string[] RuntimeKeys = ["name", "version"];
+    /// <summary>
+    /// Flex Consumption runtimes Shipyard can run on, with the azure.yaml `language` azd needs for each. Today the app is a
+    /// custom handler; issue 19 (the .NET isolated worker) moves it to dotnet-isolated 10.0.
+    /// </summary>
+    private static readonly Dictionary<(string Name, string Version), string> AzdLanguageByRuntime = new()
+    {
+        [("custom", "1.0")] = "custom",
+        [("dotnet-isolated", "10.0")] = "dotnet",
+    };
+
+    // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+    private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+    private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    private const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+    private const string AcrPush = "8311e382-0749-4cb8-b61a-304f252e45ec";
+    private const string ContainerRegistryTasksContributor = "fb382eab-e894-4461-af04-94435c366c3f";
+    private const string Owner = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+    private const string Contributor = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 
     public static TheoryData<string> BicepFiles()
     {
@@ -52,246 +72,193 @@ public sealed partial class InfraTests
         JsonNode.Parse(DeploymentFiles.Read(DeploymentFiles.LocalSettingsSample))!["Values"]!.AsObject()
             .Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
 
-    private static HashSet<string> FunctionAppSettingNames() =>
-        BicepFile.Load(DeploymentFiles.Module("functionapp")).Block("var appSettings = {").TopLevelKeys().ToHashSet(StringComparer.Ordinal);
+    private static async Task<JsonObject> ModuleTemplateAsync(string deploymentName) =>
+        (await AzdProvision.MainTemplateAsync())["resources"]!.AsArray()
+            .Single(r => (string?)r!["type"] == "Microsoft.Resources/deployments" && (string?)r["name"] == deploymentName)!["properties"]!["template"]!.AsObject();
 
-    private static HashSet<string> GpuAppEnvironmentNames() =>
-        EnvNamePattern().Matches(BicepFile.Load(DeploymentFiles.Module("gpu")).Block("env: [").Text)
-            .Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+    // ---- The Bicep CLI's verdict ----
 
     [Theory]
     [MemberData(nameof(BicepFiles))]
-    public void BicepFile_IsLexicallyWellFormed(string relativePath)
+    public async Task BicepFile_BuildsAndLintsWithoutAnyDiagnostic(string relativePath)
     {
-        var file = BicepFile.Load(Path.Combine(DeploymentFiles.Infra, relativePath));
+        var path = Path.Combine(DeploymentFiles.Infra, relativePath);
 
-        Assert.Empty(file.Problems);
+        var (_, buildDiagnostics) = await BicepCli.BuildAsync(path);
+        var lintDiagnostics = await BicepCli.LintAsync(path);
+
+        Assert.Empty(buildDiagnostics);
+        Assert.Empty(lintDiagnostics);
     }
 
     [Fact]
-    public void BicepFile_UnbalancedBracket_IsReported()
+    public async Task BicepCli_PropertyTheApiVersionLacks_IsReportedAsBcp037()
     {
-        var file = BicepFile.Parse("broken.bicep", "var a = {\n  b: '${c}'\n  d: [\n}\n");
+        // registry.bicep as it was: anonymousPullEnabled on 2023-07-01, whose schema lacks it.
+        var folder = Directory.CreateTempSubdirectory("shipyard-bicep-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "registry.bicep");
+            await File.WriteAllTextAsync(file, DeploymentFiles.Read(DeploymentFiles.Module("registry")).Replace("registries@2025-04-01", "registries@2023-07-01", StringComparison.Ordinal));
 
-        Assert.Contains("broken.bicep:4: '}' closes '[' opened on line 3", file.Problems);
+            var (_, diagnostics) = await BicepCli.BuildAsync(file);
+
+            Assert.Contains(diagnostics, d => d.Contains("Warning BCP037", StringComparison.Ordinal) && d.Contains("anonymousPullEnabled", StringComparison.Ordinal));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
-    [Fact]
-    public void FunctionAppSettings_MatchLocalSettingsSample()
-    {
-        var azure = FunctionAppSettingNames().Except(AzureOnlySettings.Keys).Order(StringComparer.Ordinal).ToList();
-        var local = LocalSettingNames().Except(LocalOnlySettings.Keys).Order(StringComparer.Ordinal).ToList();
-
-        Assert.Equal(local, azure);
-        Assert.Subset(FunctionAppSettingNames().ToHashSet(), AzureOnlySettings.Keys.ToHashSet());
-    }
+    // ---- Template structure ----
 
     [Fact]
-    public void QueueRetryLimitOfTheHost_FollowsStreamMaxDequeue()
+    public async Task MainParameters_BindDeclaredParametersAndEveryRequiredOneAzdDoesNotGenerate()
     {
-        var values = JsonNode.Parse(DeploymentFiles.Read(DeploymentFiles.LocalSettingsSample))!["Values"]!;
-
-        Assert.Equal((string?)values["STREAM_MAX_DEQUEUE"], (string?)values["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"]);
-        Assert.True(BicepFile.Load(DeploymentFiles.Module("functionapp")).Contains("AzureFunctionsJobHost__extensions__queues__maxDequeueCount: streamMaxDequeue"));
-    }
-
-    [Fact]
-    public void GpuAppEnvironment_CarriesEveryAppSettingExceptForwarding()
-    {
-        var expected = FunctionAppSettingNames().Except(FunctionAppOnlySettings).ToHashSet(StringComparer.Ordinal);
-
-        Assert.Subset(GpuAppEnvironmentNames().ToHashSet(), expected);
-        Assert.Contains("Shipyard__Auth__FunctionKeys__0", GpuAppEnvironmentNames());
-    }
-
-    [Fact]
-    public void MainParameters_BindDeclaredParametersAndEveryRequiredOne()
-    {
-        var declared = BicepFile.Load(DeploymentFiles.MainBicep).Parameters();
-        var bound = JsonNode.Parse(DeploymentFiles.Read(DeploymentFiles.MainParameters))!["parameters"]!.AsObject()
-            .Select(p => p.Key).ToList();
+        var declared = (await AzdProvision.MainTemplateAsync())["parameters"]!.AsObject();
+        var bound = JsonNode.Parse(DeploymentFiles.Read(DeploymentFiles.MainParameters))!["parameters"]!.AsObject().Select(p => p.Key).ToList();
 
         Assert.All(bound, name => Assert.True(declared.ContainsKey(name), $"main.parameters.json binds undeclared parameter '{name}'"));
-        Assert.All(declared.Where(p => !p.Value), p => Assert.Contains(p.Key, bound));
+        foreach (var (name, declaration) in declared.Where(p => p.Value!["defaultValue"] is null))
+        {
+            var generated = (string?)declaration!["metadata"]?["azd"]?["type"] == "generate";
+            Assert.True(bound.Contains(name) || generated, $"required parameter '{name}' is neither bound in main.parameters.json nor generated by azd");
+        }
+
         Assert.Contains("${AZURE_ENV_NAME}", DeploymentFiles.Read(DeploymentFiles.MainParameters), StringComparison.Ordinal);
         Assert.Contains("${AZURE_LOCATION}", DeploymentFiles.Read(DeploymentFiles.MainParameters), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void MainBicep_IsSubscriptionScopedAndUsesEveryModule()
+    public async Task MainBicep_IsSubscriptionScopedTagsTheEnvironmentAndUsesEveryModule()
     {
-        var main = BicepFile.Load(DeploymentFiles.MainBicep);
-        var referenced = main.ModulePaths().Select(p => Path.GetFullPath(Path.Combine(DeploymentFiles.Infra, p))).ToHashSet();
-        var modules = Directory.EnumerateFiles(Path.Combine(DeploymentFiles.Infra, "modules"), "*.bicep").Select(Path.GetFullPath).ToHashSet();
+        var main = await AzdProvision.MainTemplateAsync();
+        var nestedHashes = main["resources"]!.AsArray().Where(r => (string?)r!["type"] == "Microsoft.Resources/deployments")
+            .Select(r => (string?)r!["properties"]!["template"]!["metadata"]!["_generator"]!["templateHash"]).ToHashSet();
+        var deployment = await AzdProvision.DefaultAsync();
 
-        Assert.Contains("targetScope = 'subscription'", main.Text, StringComparison.Ordinal);
-        Assert.Contains("'azd-env-name': environmentName", main.Text, StringComparison.Ordinal);
-        Assert.Equal(modules.Order(StringComparer.Ordinal), referenced.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void MainBicep_ModuleArgumentsAreDeclaredModuleParameters()
-    {
-        var main = BicepFile.Load(DeploymentFiles.MainBicep);
-        foreach (var match in ModuleBlockPattern().Matches(main.Text).Where(m => main.Mask[m.Index] == 'm'))
+        Assert.Contains("subscriptionDeploymentTemplate.json", (string?)main["$schema"], StringComparison.Ordinal);
+        Assert.Equal("shipyard-ci", (string?)deployment.Single("Microsoft.Resources/resourceGroups")["tags"]!["azd-env-name"]);
+        foreach (var module in Directory.EnumerateFiles(Path.Combine(DeploymentFiles.Infra, "modules"), "*.bicep"))
         {
-            var path = match.Groups["path"].Value;
-            var module = BicepFile.Load(Path.Combine(DeploymentFiles.Infra, path)).Parameters();
-            var arguments = main.Block($"module {match.Groups["symbol"].Value} '{path}' = {{").Block("params: {").TopLevelKeys();
-
-            Assert.All(arguments, a => Assert.True(module.ContainsKey(a), $"{path} has no parameter '{a}'"));
-            Assert.All(module.Where(p => !p.Value), p => Assert.True(arguments.Contains(p.Key), $"main.bicep does not pass required '{p.Key}' to {path}"));
+            var (template, _) = await BicepCli.BuildAsync(module);
+            Assert.True(nestedHashes.Contains((string?)template["metadata"]!["_generator"]!["templateHash"]), $"main.bicep does not use {Path.GetFileName(module)}");
         }
     }
 
     [Fact]
-    public void Storage_CreatesEveryContainerAndQueueTheAppUses()
+    public async Task MainBicep_ModuleArgumentsAreDeclaredModuleParameters()
     {
-        var storage = BicepFile.Load(DeploymentFiles.Module("storage"));
-        var containers = storage.Block("var containerNames = [").TopLevelItems();
-        var queues = storage.Block("var queueNames = [").TopLevelItems();
+        var deployments = (await AzdProvision.MainTemplateAsync())["resources"]!.AsArray().Where(r => (string?)r!["type"] == "Microsoft.Resources/deployments");
+        foreach (var deployment in deployments)
+        {
+            var name = (string?)deployment!["name"];
+            var arguments = deployment["properties"]!["parameters"]!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            var declared = deployment["properties"]!["template"]!["parameters"]!.AsObject();
+
+            Assert.All(arguments, a => Assert.True(declared.ContainsKey(a), $"module {name} has no parameter '{a}'"));
+            Assert.All(declared.Where(p => p.Value!["defaultValue"] is null), p => Assert.True(arguments.Contains(p.Key), $"main.bicep does not pass required '{p.Key}' to {name}"));
+        }
+    }
+
+    // ---- Function app ----
+
+    [Fact]
+    public async Task FunctionAppSettings_MatchLocalSettingsSample()
+    {
+        var settings = (await AzdProvision.DefaultAsync()).FunctionAppSettings.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var azure = settings.Except(AzureOnlySettings.Keys).Order(StringComparer.Ordinal).ToList();
+        var local = LocalSettingNames().Except(LocalOnlySettings.Keys).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(local, azure);
+        Assert.Subset(settings, AzureOnlySettings.Keys.ToHashSet());
+    }
+
+    [Fact]
+    public async Task QueueRetryLimitOfTheHost_FollowsStreamMaxDequeue()
+    {
+        var values = JsonNode.Parse(DeploymentFiles.Read(DeploymentFiles.LocalSettingsSample))!["Values"]!;
+        var settings = (await ModuleTemplateAsync("functionapp"))["resources"]!.AsArray()
+            .Single(r => (string?)r!["type"] == "Microsoft.Web/sites/config")!["properties"]!;
+
+        Assert.Equal((string?)values["STREAM_MAX_DEQUEUE"], (string?)values["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"]);
+        Assert.Equal("[parameters('streamMaxDequeue')]", (string?)settings["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"]);
+        Assert.Equal("[parameters('streamMaxDequeue')]", (string?)settings["STREAM_MAX_DEQUEUE"]);
+    }
+
+    [Fact]
+    public async Task FunctionApp_IsFlexConsumptionWithIdentityStorage()
+    {
+        var deployment = await AzdProvision.DefaultAsync();
+        var plan = deployment.Single("Microsoft.Web/serverfarms");
+        var site = deployment.Single("Microsoft.Web/sites");
+        var config = site["properties"]!["functionAppConfig"]!;
+
+        Assert.Equal("FlexConsumption", (string?)plan["sku"]!["tier"]);
+        Assert.Equal("FC1", (string?)plan["sku"]!["name"]);
+        Assert.Equal("functionapp,linux", (string?)site["kind"]);
+        Assert.Equal(2048, (int?)config["scaleAndConcurrency"]!["instanceMemoryMB"]);
+        Assert.Empty(config["scaleAndConcurrency"]!["alwaysReady"]!.AsArray());
+        Assert.Equal("UserAssignedIdentity", (string?)config["deployment"]!["storage"]!["authentication"]!["type"]);
+        Assert.Equal("managedidentity", (string?)deployment.FunctionAppSettings["AzureWebJobsStorage__credential"]);
+        Assert.False(deployment.FunctionAppSettings.ContainsKey("FUNCTIONS_WORKER_RUNTIME"));
+    }
+
+    [Fact]
+    public async Task FunctionApp_AzdEnvironmentValuesReachTheFlexConfiguration()
+    {
+        var deployment = await AzdProvision.EvaluateAsync(new AzdEnvironment().With("SHIPYARD_INSTANCE_MEMORY_MB", "4096").With("SHIPYARD_ALWAYS_READY", "2"));
+        var scale = deployment.Single("Microsoft.Web/sites")["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!;
+
+        Assert.Equal(4096, (int?)scale["instanceMemoryMB"]);
+        Assert.Equal("""[{"name":"http","instanceCount":2}]""", scale["alwaysReady"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task FunctionApp_RuntimeIsAFlexRuntimeAndAzureYamlDeploysItsLanguage()
+    {
+        var runtime = (await AzdProvision.DefaultAsync()).Single("Microsoft.Web/sites")["properties"]!["functionAppConfig"]!["runtime"]!;
+        var key = ((string)runtime["name"]!, (string)runtime["version"]!);
+        var language = (string?)YamlToJson.Convert(DeploymentFiles.Read(DeploymentFiles.AzureYaml))!["services"]!["functions"]!["language"];
+
+        Assert.True(AzdLanguageByRuntime.ContainsKey(key), $"functionAppConfig.runtime {key} is not one Shipyard supports");
+        Assert.Equal(AzdLanguageByRuntime[key], language);
+    }
+
+    // ---- Storage ----
+
+    [Fact]
+    public async Task Storage_CreatesEveryContainerAndQueueTheAppUses()
+    {
+        var deployment = await AzdProvision.DefaultAsync();
+        var containers = deployment.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers");
+        var queues = deployment.ChildNames("Microsoft.Storage/storageAccounts/queueServices/queues");
 
         Assert.Subset(containers.ToHashSet(), AppContainers.ToHashSet());
-        Assert.Contains("deploymentContainerName", containers);
+        Assert.Contains("deployment-package", containers);
         Assert.Equal(AppQueues.Order(StringComparer.Ordinal), queues.Order(StringComparer.Ordinal));
     }
 
     [Fact]
-    public void Storage_AllowsNoPublicBlobsNoSharedKeyNoOldTls()
+    public async Task Storage_AllowsNoPublicBlobsNoSharedKeyNoOldTls()
     {
-        var storage = BicepFile.Load(DeploymentFiles.Module("storage"));
+        var deployment = await AzdProvision.DefaultAsync();
+        var account = deployment.Single("Microsoft.Storage/storageAccounts")["properties"]!;
 
-        Assert.True(storage.Contains("allowBlobPublicAccess: false"));
-        Assert.True(storage.Contains("allowSharedKeyAccess: false"));
-        Assert.True(storage.Contains("minimumTlsVersion: 'TLS1_2'"));
-        Assert.True(storage.Contains("publicAccess: 'None'"));
+        Assert.False((bool)account["allowBlobPublicAccess"]!);
+        Assert.False((bool)account["allowSharedKeyAccess"]!);
+        Assert.Equal("TLS1_2", (string?)account["minimumTlsVersion"]);
+        Assert.All(deployment.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => Assert.Equal("None", (string?)c["properties"]!["publicAccess"]));
     }
 
     [Fact]
-    public void FunctionApp_IsFlexConsumptionCustomHandlerWithIdentityStorage()
+    public async Task FunctionBindings_UseContainersQueuesAndSettingsTheInfrastructureProvides()
     {
-        var app = BicepFile.Load(DeploymentFiles.Module("functionapp"));
-
-        Assert.True(app.Contains("tier: 'FlexConsumption'"));
-        Assert.True(app.Contains("name: 'FC1'"));
-        Assert.True(app.Contains("kind: 'functionapp,linux'"));
-        Assert.Equal(RuntimeKeys, app.Block("runtime: {").TopLevelKeys());
-        Assert.True(app.Contains("name: 'custom'"));
-        Assert.True(app.Contains("instanceMemoryMB: instanceMemoryMB"));
-        Assert.True(app.Contains("alwaysReady:"));
-        Assert.True(app.Contains("type: 'UserAssignedIdentity'"));
-        Assert.True(app.Contains("AzureWebJobsStorage__credential: 'managedidentity'"));
-        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", FunctionAppSettingNames());
-    }
-
-    [Fact]
-    public void EventGrid_DeliversBatchInBlobCreatedToBatchScoreBlobWebhook()
-    {
-        var grid = BicepFile.Load(DeploymentFiles.Module("eventgrid"));
-        var hook = DeploymentFiles.Read(Path.Combine(DeploymentFiles.Infra, "hooks", "postdeploy.sh"));
-
-        Assert.True(grid.Contains("topicType: 'Microsoft.Storage.StorageAccounts'"));
-        Assert.True(grid.Contains("param functionName string = 'BatchScore'"));
-        Assert.True(grid.Contains("param containerName string = 'batch-in'"));
-        Assert.True(grid.Contains("'Microsoft.Storage.BlobCreated'"));
-        Assert.True(grid.Contains("subjectBeginsWith: '/blobServices/default/containers/${containerName}/'"));
-        Assert.True(grid.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code="));
-        Assert.True(grid.Contains(".systemKeys.blobs_extension"));
-        // The postdeploy hook creates the same subscription before the Bicep flag takes over.
-        Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.BatchScore&code=", hook, StringComparison.Ordinal);
-        Assert.Contains("--subject-begins-with /blobServices/default/containers/batch-in/", hook, StringComparison.Ordinal);
-        Assert.Contains("systemKeys.blobs_extension", hook, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Alerts_QueryTheAgreedTelemetryNames()
-    {
-        var alerts = BicepFile.Load(DeploymentFiles.Module("alerts"));
-
-        Assert.True(alerts.Contains("name == \"DriftDetected\""));
-        Assert.True(alerts.Contains("name == \"BatchCompleted\" and tostring(customDimensions.status) == \"failed\""));
-        Assert.True(alerts.Contains("Name == \"StreamMessagePoisoned\""));
-        Assert.True(alerts.Contains("ObjectKey has \"score-requests-poison\""));
-        Assert.True(alerts.Contains("metricName: 'RestartCount'"));
-        Assert.True(alerts.Contains("percentile(duration, 95)"));
-        Assert.True(alerts.Contains("countif(success == false)"));
-        // Every threshold is a parameter with a default.
-        var thresholds = alerts.Parameters().Where(p => p.Key.EndsWith("Threshold", StringComparison.Ordinal) || p.Key.EndsWith("Percent", StringComparison.Ordinal) || p.Key.EndsWith("Ms", StringComparison.Ordinal)).ToList();
-        Assert.Equal(6, thresholds.Count);
-        Assert.True(alerts.Parameters()["minimumRequests"]);
-        Assert.All(thresholds, t => Assert.True(t.Value, $"alert threshold {t.Key} has no default"));
-    }
-
-    [Fact]
-    public void AzdServiceNames_MatchAzureYamlServices()
-    {
-        var services = YamlToJson.Convert(DeploymentFiles.Read(DeploymentFiles.AzureYaml))!["services"]!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal);
-        var tagged = ServiceNamePattern().Matches(DeploymentFiles.Read(DeploymentFiles.MainBicep)).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
-
-        Assert.Equal(services, tagged);
-        Assert.True(BicepFile.Load(DeploymentFiles.Module("functionapp")).Contains("'azd-service-name': serviceName"));
-        Assert.True(BicepFile.Load(DeploymentFiles.Module("gpu")).Contains("'azd-service-name': serviceName"));
-    }
-
-    [Fact]
-    public void GpuApp_RunsOnServerlessGpuProfileAndScalesToZeroOverHttp()
-    {
-        var gpu = BicepFile.Load(DeploymentFiles.Module("gpu"));
-        var main = BicepFile.Load(DeploymentFiles.MainBicep);
-
-        Assert.True(gpu.Contains("workloadProfileType: 'Consumption-GPU-NC8as-T4'"));
-        Assert.True(gpu.Contains("workloadProfileType: 'Consumption-GPU-NC24-A100'"));
-        Assert.True(gpu.Contains("minReplicas: minReplicas"));
-        Assert.True(gpu.Contains("concurrentRequests: string(concurrentRequests)"));
-        Assert.True(gpu.Contains("identity: identityId"));
-        Assert.True(main.Contains("param gpuMinReplicas int = 0"));
-        Assert.True(BicepFile.Load(DeploymentFiles.Module("registry")).Contains("adminUserEnabled: false"));
-    }
-
-    [Fact]
-    public void GpuApp_ProbesStayWithinContainerAppsLimits()
-    {
-        var probes = BicepFile.Load(DeploymentFiles.Module("gpu")).Block("var healthProbes = [").Text;
-        int[] Values(string key) => Regex.Matches(probes, key + @":\s*(\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-
-        // Container Apps health probe limits: failureThreshold 1-10, initialDelaySeconds 0-60, periodSeconds 1-240.
-        Assert.NotEmpty(Values("failureThreshold"));
-        Assert.All(Values("failureThreshold"), v => Assert.InRange(v, 1, 10));
-        Assert.All(Values("initialDelaySeconds"), v => Assert.InRange(v, 0, 60));
-        Assert.All(Values("periodSeconds"), v => Assert.InRange(v, 1, 240));
-        Assert.Contains("path: '/api/health'", probes, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Identity_AssignsBuiltInRolesByDefinitionId()
-    {
-        var identity = BicepFile.Load(DeploymentFiles.Module("identity"));
-        var builtIn = new Dictionary<string, string>
-        {
-            ["storageBlobDataOwner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-            ["storageQueueDataContributor"] = "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
-            ["monitoringMetricsPublisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
-            ["acrPull"] = "7f951dda-4ed3-4680-a7ca-43fe172d538d",
-        };
-
-        foreach (var (role, id) in builtIn)
-        {
-            Assert.True(identity.Contains($"{role}: '{id}'"), $"{role} is not {id}");
-            Assert.True(identity.Contains($"roles.{role})"), $"{role} is never assigned");
-        }
-
-        Assert.DoesNotContain("roleDefinitions', 'Owner", identity.Text, StringComparison.Ordinal);
-        Assert.DoesNotContain("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", identity.Text, StringComparison.Ordinal); // Owner
-        Assert.DoesNotContain("b24988ac-6180-42a0-ab88-20f7382dd24c", identity.Text, StringComparison.Ordinal); // Contributor
-    }
-
-    [Fact]
-    public void FunctionBindings_UseContainersQueuesAndSettingsTheInfrastructureProvides()
-    {
-        var storage = BicepFile.Load(DeploymentFiles.Module("storage"));
-        var containers = storage.Block("var containerNames = [").TopLevelItems().ToHashSet(StringComparer.Ordinal);
-        var queues = storage.Block("var queueNames = [").TopLevelItems().ToHashSet(StringComparer.Ordinal);
-        var azureSettings = FunctionAppSettingNames();
+        var deployment = await AzdProvision.DefaultAsync();
+        var containers = deployment.ChildNames("Microsoft.Storage/storageAccounts/blobServices/containers").ToHashSet(StringComparer.Ordinal);
+        var queues = deployment.ChildNames("Microsoft.Storage/storageAccounts/queueServices/queues").ToHashSet(StringComparer.Ordinal);
+        var azureSettings = deployment.FunctionAppSettings.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var localSettings = LocalSettingNames();
 
         foreach (var file in DeploymentFiles.FunctionJsonFiles())
@@ -330,15 +297,248 @@ public sealed partial class InfraTests
         }
     }
 
+    // ---- Event Grid ----
+
+    [Fact]
+    public async Task EventGrid_DeliversBatchInBlobCreatedToBatchScoreBlobWebhook()
+    {
+        var first = await AzdProvision.DefaultAsync();
+        var later = await AzdProvision.EvaluateAsync(new AzdEnvironment().With("SHIPYARD_BATCH_EVENTS", "true"));
+        var topic = later.Single("Microsoft.EventGrid/systemTopics")["properties"]!;
+        var subscription = later.Single("Microsoft.EventGrid/systemTopics/eventSubscriptions")["properties"]!;
+        var endpoint = (string)subscription["destination"]!["properties"]!["endpointUrl"]!;
+        var hook = DeploymentFiles.Read(Path.Combine(DeploymentFiles.Infra, "hooks", "postdeploy.sh"));
+
+        // The first provision has no code deployed yet, so no blobs_extension key: the topic only.
+        Assert.Empty(first.OfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
+        Assert.Equal("Microsoft.Storage.StorageAccounts", (string?)topic["topicType"]);
+        Assert.Equal("""["Microsoft.Storage.BlobCreated"]""", subscription["filter"]!["includedEventTypes"]!.ToJsonString());
+        Assert.Equal("/blobServices/default/containers/batch-in/", (string?)subscription["filter"]!["subjectBeginsWith"]);
+        Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.{1}&code={2}", endpoint, StringComparison.Ordinal);
+        Assert.Contains("'BatchScore'", endpoint, StringComparison.Ordinal);
+        Assert.Matches(@"listKeys\('/subscriptions/[^']+/providers/Microsoft\.Web/sites/func-[a-z0-9]+/host/default', '[0-9-]+'\)\.systemKeys\.blobs_extension", endpoint);
+        // The postdeploy hook creates the same subscription before the Bicep flag takes over.
+        Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.BatchScore&code=", hook, StringComparison.Ordinal);
+        Assert.Contains("--subject-begins-with /blobServices/default/containers/batch-in/", hook, StringComparison.Ordinal);
+        Assert.Contains("systemKeys.blobs_extension", hook, StringComparison.Ordinal);
+    }
+
+    // ---- Alerts ----
+
+    [Fact]
+    public async Task Alerts_QueryTheAgreedTelemetryNames()
+    {
+        var deployment = await AzdProvision.DefaultAsync();
+        var queries = string.Join("\n", deployment.OfType("Microsoft.Insights/scheduledQueryRules").Select(r => (string?)r["properties"]!["criteria"]!["allOf"]![0]!["query"]));
+        var metrics = deployment.Single("Microsoft.Insights/metricAlerts")["properties"]!["criteria"]!["allOf"]!.ToJsonString();
+        var parameters = (await ModuleTemplateAsync("alerts"))["parameters"]!.AsObject();
+
+        Assert.Contains("name == \"DriftDetected\"", queries, StringComparison.Ordinal);
+        Assert.Contains("name == \"BatchCompleted\" and tostring(customDimensions.status) == \"failed\"", queries, StringComparison.Ordinal);
+        Assert.Contains("Name == \"StreamMessagePoisoned\"", queries, StringComparison.Ordinal);
+        Assert.Contains("ObjectKey has \"score-requests-poison\"", queries, StringComparison.Ordinal);
+        Assert.Contains("percentile(duration, 95)", queries, StringComparison.Ordinal);
+        Assert.Contains("countif(success == false)", queries, StringComparison.Ordinal);
+        Assert.Contains("\"metricName\":\"RestartCount\"", metrics, StringComparison.Ordinal);
+        // Every threshold is a parameter with a default.
+        var thresholds = parameters.Where(p => p.Key.EndsWith("Threshold", StringComparison.Ordinal) || p.Key.EndsWith("Percent", StringComparison.Ordinal) || p.Key.EndsWith("Ms", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, thresholds.Count);
+        Assert.NotNull(parameters["minimumRequests"]!["defaultValue"]);
+        Assert.All(thresholds, t => Assert.True(t.Value!["defaultValue"] is not null, $"alert threshold {t.Key} has no default"));
+    }
+
+    [Fact]
+    public async Task AzdServiceNames_MatchAzureYamlServices()
+    {
+        var deployment = await AzdProvision.DefaultAsync();
+        var services = YamlToJson.Convert(DeploymentFiles.Read(DeploymentFiles.AzureYaml))!["services"]!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal);
+        var tagged = deployment.Resources.Select(r => (string?)r["tags"]?["azd-service-name"]).OfType<string>().Order(StringComparer.Ordinal);
+
+        Assert.Equal(services, tagged);
+        Assert.Equal("functions", (string?)deployment.Single("Microsoft.Web/sites")["tags"]!["azd-service-name"]);
+        Assert.Equal("gpu", (string?)deployment.Single("Microsoft.App/containerApps")["tags"]!["azd-service-name"]);
+    }
+
+    // ---- GPU tier ----
+
+    [Theory]
+    [InlineData("T4", "Consumption-GPU-NC8as-T4")]
+    [InlineData("A100", "Consumption-GPU-NC24-A100")]
+    public async Task GpuApp_RunsOnServerlessGpuProfileAndScalesToZeroOverHttp(string profile, string workloadProfileType)
+    {
+        var deployment = profile == "T4" ? await AzdProvision.DefaultAsync() : await AzdProvision.EvaluateAsync(new AzdEnvironment().With("SHIPYARD_GPU_PROFILE", profile));
+        var profiles = deployment.Single("Microsoft.App/managedEnvironments")["properties"]!["workloadProfiles"]!.AsArray();
+        var app = deployment.Single("Microsoft.App/containerApps")["properties"]!;
+        var gpuProfile = profiles.Single(p => (string?)p!["workloadProfileType"] == workloadProfileType)!;
+        var registry = deployment.Single("Microsoft.ContainerRegistry/registries")["properties"]!;
+
+        Assert.Equal((string?)gpuProfile["name"], (string?)app["workloadProfileName"]);
+        Assert.Equal(0, (int?)app["template"]!["scale"]!["minReplicas"]);
+        Assert.Equal("20", (string?)app["template"]!["scale"]!["rules"]![0]!["http"]!["metadata"]!["concurrentRequests"]);
+        Assert.Contains("/userAssignedIdentities/id-gpu-", (string?)app["configuration"]!["registries"]![0]!["identity"], StringComparison.Ordinal);
+        Assert.False((bool)registry["adminUserEnabled"]!);
+        Assert.False((bool)registry["anonymousPullEnabled"]!);
+    }
+
+    [Fact]
+    public async Task GpuApp_ProbesStayWithinContainerAppsLimits()
+    {
+        // Probes are added once the image is Shipyard's (azd sets SERVICE_GPU_IMAGE_NAME after the first deploy).
+        var deployment = await AzdProvision.EvaluateAsync(new AzdEnvironment().With("SERVICE_GPU_IMAGE_NAME", "crexample.azurecr.io/shipyard/gpu:azd-1"));
+        var probes = deployment.GpuContainer["probes"]!.AsArray().Select(p => p!.AsObject()).ToList();
+        int[] Values(string key) => probes.Where(p => p[key] is not null).Select(p => (int)p[key]!).ToArray();
+
+        // Container Apps health probe limits: failureThreshold 1-10, initialDelaySeconds 0-60, periodSeconds 1-240.
+        Assert.Equal(["Startup", "Readiness", "Liveness"], probes.Select(p => (string)p["type"]!));
+        Assert.All(Values("failureThreshold"), v => Assert.InRange(v, 1, 10));
+        Assert.All(Values("initialDelaySeconds"), v => Assert.InRange(v, 0, 60));
+        Assert.All(Values("periodSeconds"), v => Assert.InRange(v, 1, 240));
+        Assert.Contains(probes, p => (string?)p["httpGet"]!["path"] == "/api/health");
+        Assert.Equal("crexample.azurecr.io/shipyard/gpu:azd-1", (string?)deployment.GpuContainer["image"]);
+    }
+
+    [Fact]
+    public async Task GpuAppEnvironment_CarriesEveryAppSettingExceptForwarding()
+    {
+        var deployment = await AzdProvision.DefaultAsync();
+        var expected = deployment.FunctionAppSettings.Select(p => p.Key).Except(FunctionAppOnlySettings).ToHashSet(StringComparer.Ordinal);
+        var environment = deployment.GpuAppEnvironment;
+
+        Assert.Subset(environment.Keys.ToHashSet(), expected);
+        Assert.Equal("secretref:gpu-app-key", environment["Shipyard__Auth__FunctionKeys__0"]);
+        // The function app's StreamScore and DriftCheck do this work; the GPU app scores only (and so needs no queue role).
+        Assert.Equal("false", environment["Shipyard__Streaming__PollerEnabled"]);
+        Assert.Equal("false", environment["Shipyard__Drift__Scheduler__Enabled"]);
+    }
+
+    [Fact]
+    public async Task GpuAppKey_StaysTheSameAcrossProvisionsOfOneEnvironment()
+    {
+        var environment = new AzdEnvironment();
+        var declaration = (await AzdProvision.MainTemplateAsync())["parameters"]!["gpuAppKey"]!;
+
+        var first = await AzdProvision.EvaluateAsync(environment);
+        var second = await AzdProvision.EvaluateAsync(environment);
+
+        // A template default (newGuid()) would be drawn again by ARM on every provision: the function app would get a
+        // new key at once and the GPU app only at its next revision. azd generates it once and keeps it instead.
+        Assert.Null(declaration["defaultValue"]);
+        Assert.Equal("securestring", (string?)declaration["type"]);
+        Assert.Equal("generate", (string?)declaration["metadata"]!["azd"]!["type"]);
+        Assert.DoesNotContain("gpuAppKey", DeploymentFiles.Read(DeploymentFiles.MainParameters), StringComparison.Ordinal);
+        Assert.Equal(first.Parameters["gpuAppKey"], second.Parameters["gpuAppKey"]);
+        Assert.Equal(environment.Config["gpuAppKey"], first.Parameters["gpuAppKey"]);
+        // Both apps take the one parameter (secure values stay expressions in the evaluated deployment).
+        Assert.Equal("[parameters('gpuAppKey')]", (string?)first.FunctionAppSettings["GPU_APP_KEY"]);
+        Assert.Equal("[parameters('gpuAppKey')]", (string?)first.Single("Microsoft.App/containerApps")["properties"]!["configuration"]!["secrets"]![0]!["value"]);
+    }
+
+    [Fact]
+    public async Task GpuAppKey_OfAnotherEnvironment_IsAnotherKey()
+    {
+        var one = await AzdProvision.EvaluateAsync(new AzdEnvironment());
+        var other = await AzdProvision.EvaluateAsync(new AzdEnvironment());
+
+        Assert.NotEqual(one.Parameters["gpuAppKey"], other.Parameters["gpuAppKey"]);
+        Assert.Equal(48, one.Parameters["gpuAppKey"].Length);
+    }
+
+    // ---- Identities and roles ----
+
+    [Fact]
+    public async Task Identities_FunctionAppGpuAppAndDeployerGetOnlyTheirRoles()
+    {
+        var deployment = await AzdProvision.DefaultAsync();
+        var assignments = deployment.RoleAssignments;
+        string[] Roles(Func<string, bool> principal, string scopeType) =>
+            assignments.Where(a => principal(a.Principal) && a.Scope.Contains(scopeType, StringComparison.Ordinal)).Select(a => a.Role).Order(StringComparer.Ordinal).ToArray();
+        bool FunctionApp(string p) => Regex.IsMatch(p, "/userAssignedIdentities/id-[a-z0-9]+'");
+        bool GpuApp(string p) => p.Contains("/userAssignedIdentities/id-gpu-", StringComparison.Ordinal);
+        bool Deployer(string p) => p == AzdProvision.PrincipalId;
+
+        Assert.Equal(2, deployment.OfType("Microsoft.ManagedIdentity/userAssignedIdentities").Count);
+        Assert.All(assignments, a => Assert.True(FunctionApp(a.Principal) || GpuApp(a.Principal) || Deployer(a.Principal), $"role {a.Role} for unknown principal {a.Principal}"));
+        Assert.Equal(new[] { StorageQueueDataContributor, StorageBlobDataOwner }.Order(StringComparer.Ordinal), Roles(FunctionApp, "/storageAccounts/"));
+        Assert.Equal([MonitoringMetricsPublisher], Roles(FunctionApp, "/components/"));
+        Assert.Empty(Roles(FunctionApp, "/registries/"));
+        // The GPU app reads and writes blobs where it scores and pulls its image: nothing else.
+        Assert.Equal([StorageBlobDataContributor], Roles(GpuApp, "/storageAccounts/"));
+        Assert.Equal([AcrPull], Roles(GpuApp, "/registries/"));
+        Assert.Equal(2, assignments.Count(a => GpuApp(a.Principal)));
+        // azd's remote build (ACR Tasks) then push.
+        Assert.Equal(new[] { AcrPush, ContainerRegistryTasksContributor }.Order(StringComparer.Ordinal), Roles(Deployer, "/registries/"));
+        Assert.Equal(new[] { StorageBlobDataContributor, StorageQueueDataContributor }.Order(StringComparer.Ordinal), Roles(Deployer, "/storageAccounts/"));
+        Assert.DoesNotContain(assignments, a => a.Role is Owner or Contributor);
+        Assert.All(assignments, a => Assert.Equal($"/subscriptions/{AzdProvision.SubscriptionId}/resourceGroups/rg-shipyard-ci", a.Scope[..a.Scope.IndexOf("/providers/", StringComparison.Ordinal)]));
+    }
+
+    [Fact]
+    public async Task Identities_WithoutDeployer_AssignOnlyTheAppRoles()
+    {
+        var deployment = await AzdProvision.EvaluateAsync(new AzdEnvironment().With("AZURE_PRINCIPAL_ID", string.Empty));
+
+        Assert.Equal(5, deployment.RoleAssignments.Count);
+        Assert.DoesNotContain(deployment.RoleAssignments, a => a.Principal == AzdProvision.PrincipalId);
+    }
+
+    [Fact]
+    public async Task Apps_UseTheirOwnIdentity()
+    {
+        var deployment = await AzdProvision.DefaultAsync();
+        var site = deployment.Single("Microsoft.Web/sites")["identity"]!["userAssignedIdentities"]!.AsObject().Single().Key;
+        var gpu = deployment.Single("Microsoft.App/containerApps")["identity"]!["userAssignedIdentities"]!.AsObject().Single().Key;
+
+        Assert.Matches("/userAssignedIdentities/id-[a-z0-9]+$", site);
+        Assert.Contains("/userAssignedIdentities/id-gpu-", gpu, StringComparison.Ordinal);
+        Assert.Contains("id-gpu-", deployment.GpuAppEnvironment["AZURE_CLIENT_ID"], StringComparison.Ordinal);
+        Assert.Contains("id-gpu-", deployment.GpuAppEnvironment["AzureWebJobsStorage__clientId"], StringComparison.Ordinal);
+        Assert.DoesNotContain("id-gpu-", (string?)deployment.FunctionAppSettings["AZURE_CLIENT_ID"], StringComparison.Ordinal);
+    }
+
+    // ---- Region check ----
+
+    [Fact]
+    public async Task Region_WithoutFlexConsumption_FailsNamingTheLocationParameter()
+    {
+        var error = await Assert.ThrowsAsync<BicepEvaluationException>(() =>
+            AzdProvision.EvaluateAsync(new AzdEnvironment().With("AZURE_LOCATION", "westindia")));
+
+        // ARM reports it before creating anything, as the resource group's location: "The template variable
+        // 'checkedLocation' is not valid: <message>".
+        Assert.Contains("'checkedLocation' is not valid: Parameter location (AZURE_LOCATION) is 'westindia', which does not offer Azure Functions Flex Consumption. Choose one of: australiaeast,", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Region_WithoutTheChosenServerlessGpu_FailsNamingTheGpuProfileParameter()
+    {
+        var error = await Assert.ThrowsAsync<BicepEvaluationException>(() =>
+            AzdProvision.EvaluateAsync(new AzdEnvironment().With("AZURE_LOCATION", "uksouth").With("SHIPYARD_GPU_PROFILE", "A100")));
+
+        Assert.Contains("'checkedLocation' is not valid: Parameter gpuProfile (SHIPYARD_GPU_PROFILE) is 'A100', but location (AZURE_LOCATION) 'uksouth' offers no Container Apps serverless A100 GPU. Regions with it: australiaeast,", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SHIPYARD_GPU_PROFILE=None", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GpuProfileNone_InARegionWithoutServerlessGpus_DeploysEverythingElse()
+    {
+        var everything = await AzdProvision.DefaultAsync();
+
+        var cpuOnly = await AzdProvision.EvaluateAsync(new AzdEnvironment().With("AZURE_LOCATION", "uksouth").With("SHIPYARD_GPU_PROFILE", "None"));
+
+        Assert.Equal(everything.Resources.Select(r => (string)r["type"]!).Order(StringComparer.Ordinal), cpuOnly.Resources.Select(r => (string)r["type"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["Consumption"], cpuOnly.Single("Microsoft.App/managedEnvironments")["properties"]!["workloadProfiles"]!.AsArray().Select(p => (string)p!["workloadProfileType"]!));
+        Assert.Equal("Consumption", (string?)cpuOnly.Single("Microsoft.App/containerApps")["properties"]!["workloadProfileName"]);
+        Assert.All(cpuOnly.Resources.Where(r => r["location"] is not null && (string?)r["location"] != "global"), r => Assert.Equal("uksouth", (string?)r["location"]));
+    }
+
+    [Fact]
+    public async Task Region_CheckSkipped_DeploysToARegionTheTableDoesNotList()
+    {
+        var deployment = await AzdProvision.EvaluateAsync(new AzdEnvironment().With("AZURE_LOCATION", "westindia").With("SHIPYARD_SKIP_REGION_CHECK", "true"));
+
+        Assert.Equal("westindia", (string?)deployment.Single("Microsoft.Resources/resourceGroups")["location"]);
+    }
+
     [GeneratedRegex("%([A-Za-z0-9_]+)%")]
     private static partial Regex SettingReferencePattern();
-
-    [GeneratedRegex(@"name:\s*'([^']+)'")]
-    private static partial Regex EnvNamePattern();
-
-    [GeneratedRegex(@"^module\s+(?<symbol>[A-Za-z_][A-Za-z0-9_]*)\s+'(?<path>[^']+)'", RegexOptions.Multiline)]
-    private static partial Regex ModuleBlockPattern();
-
-    [GeneratedRegex(@"serviceName:\s*'([^']+)'")]
-    private static partial Regex ServiceNamePattern();
 }
