@@ -213,7 +213,7 @@ public sealed partial class BlobBatchProcessor
     /// <summary>Publishes the failed report of an input whose attempts all ended in storage faults.</summary>
     private Task<BatchOutcome> GiveUpAsync(string model, string stem, BlobProperties input, (int Count, string Last) faults, CancellationToken cancellationToken)
     {
-        var reason = $"gave up after {faults.Count} attempts that ended in a storage fault; the last: {faults.Last}";
+        var reason = $"gave up after {faults.Count} {(faults.Count == 1 ? "attempt" : "attempts")} that ended in a storage fault; the last: {faults.Last}";
         LogGaveUp(input.Name, reason);
         input.Metadata.TryGetValue(ModelVersionMetadata, out var requested);
         var report = _scorer.FailedReport(model, string.IsNullOrWhiteSpace(requested) ? null : requested.Trim(),

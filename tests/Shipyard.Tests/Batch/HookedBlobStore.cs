@@ -4,13 +4,23 @@ namespace Shipyard.Tests.Batch;
 
 /// <summary>
 /// A real store with a fault-injection hook: <see cref="OnInputRead"/> runs once when an opened blob has returned at
-/// least <see cref="TriggerBytes"/> bytes (cancel the job, stop Azurite, …). Everything else goes straight through.
+/// least <see cref="TriggerBytes"/> bytes (cancel the job, stop Azurite, …); <see cref="FailUpload"/> makes chosen
+/// writes fail as a full disk would (after reading their content, before the store sees them). Everything else goes
+/// straight through.
 /// </summary>
 internal sealed class HookedBlobStore(IBlobStore inner) : IBlobStore
 {
     public long TriggerBytes { get; set; } = long.MaxValue;
 
     public Func<Task>? OnInputRead { get; set; }
+
+    /// <summary>Given (container, name) of a write, true to fail it with "No space left on device".</summary>
+    public Func<string, string, bool>? FailUpload { get; set; }
+
+    /// <summary>How many writes <see cref="FailUpload"/> failed.</summary>
+    public int FailedUploads => _failedUploads;
+
+    private int _failedUploads;
 
     public Task<bool> CreateContainerIfNotExistsAsync(string container, CancellationToken cancellationToken = default) =>
         inner.CreateContainerIfNotExistsAsync(container, cancellationToken);
@@ -30,8 +40,17 @@ internal sealed class HookedBlobStore(IBlobStore inner) : IBlobStore
         return container == "batch-in" ? new Hooked(stream, this) : stream;
     }
 
-    public Task<BlobProperties> UploadAsync(string container, string name, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default) =>
-        inner.UploadAsync(container, name, content, options, cancellationToken);
+    public async Task<BlobProperties> UploadAsync(string container, string name, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (FailUpload?.Invoke(container, name) == true)
+        {
+            await content.CopyToAsync(Stream.Null, cancellationToken);
+            Interlocked.Increment(ref _failedUploads);
+            throw new IOException($"No space left on device : '{container}/{name}' (injected)");
+        }
+
+        return await inner.UploadAsync(container, name, content, options, cancellationToken);
+    }
 
     private sealed class Hooked(BlobReadStream inner, HookedBlobStore owner) : BlobReadStream(inner.Properties)
     {
