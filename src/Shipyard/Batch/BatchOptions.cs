@@ -4,9 +4,10 @@ using Microsoft.Extensions.Configuration;
 namespace Shipyard.Batch;
 
 /// <summary>
-/// Settings of batch scoring. From configuration, the app settings <c>BATCH_CHUNK_ROWS</c>,
-/// <c>BATCH_MAX_ERROR_RATE</c> and <c>BATCH_MAX_ATTEMPTS</c> (Functions-style names, environment variables on Azure)
-/// win over the <c>Shipyard:Batch</c> section's <c>ChunkRows</c> / <c>MaxErrorRate</c> / <c>MaxAttempts</c>.
+/// Settings of batch scoring. From configuration, the app settings <c>BATCH_CHUNK_ROWS</c> and
+/// <c>BATCH_MAX_ERROR_RATE</c> (Functions-style names, environment variables on Azure) win over the
+/// <c>Shipyard:Batch</c> section's <c>ChunkRows</c> / <c>MaxErrorRate</c>; <c>MaxAttempts</c> is read from the section
+/// only (<c>Shipyard__Batch__MaxAttempts</c> as an environment variable).
 /// </summary>
 public sealed record BatchOptions
 {
@@ -57,10 +58,9 @@ public sealed record BatchOptions
             options = options with { ChunkRows = ParseInt("BATCH_CHUNK_ROWS", chunkRows, 1, 1_000_000) };
         }
 
-        var maxAttempts = configuration["BATCH_MAX_ATTEMPTS"] ?? section["MaxAttempts"];
-        if (maxAttempts is not null)
+        if (section["MaxAttempts"] is { } maxAttempts)
         {
-            options = options with { MaxAttempts = ParseInt("BATCH_MAX_ATTEMPTS", maxAttempts, 1, 100) };
+            options = options with { MaxAttempts = ParseInt($"{SectionName}:MaxAttempts", maxAttempts, 1, 100) };
         }
 
         var maxErrorRate = configuration["BATCH_MAX_ERROR_RATE"] ?? section["MaxErrorRate"];

@@ -69,7 +69,7 @@ public sealed partial class BatchWatcherProcessTests
         disk.FillLeaving(input.Length / 2);
         await using var app = StartApp(AppProcess.FreePort(), data, new Dictionary<string, string?>
         {
-            ["BATCH_MAX_ATTEMPTS"] = "3",
+            ["Shipyard__Batch__MaxAttempts"] = "3",
             ["Shipyard__Batch__Watcher__RetryDelay"] = "00:00:00.500",
             ["Shipyard__Batch__Watcher__MaxRetryDelay"] = "00:00:00.800",
         });
@@ -107,7 +107,7 @@ public sealed partial class BatchWatcherProcessTests
             environment[name] = value;
         }
 
-        return AppProcess.Start(new Uri($"http://127.0.0.1:{port}"), environment, data, "--urls", $"http://127.0.0.1:{port}");
+        return AppProcess.StartWithData(data, new Uri($"http://127.0.0.1:{port}"), environment, "--urls", $"http://127.0.0.1:{port}");
     }
 
     /// <summary>Writes a diabetes input of <paramref name="rows"/> rows (the holdout rows repeated) through the store.</summary>

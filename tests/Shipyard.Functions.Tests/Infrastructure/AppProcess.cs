@@ -52,14 +52,19 @@ public sealed class AppProcess : IAsyncDisposable
 
     /// <summary>Starts the executable from its folder (the Functions host's working directory) with <paramref name="environment"/> and <paramref name="arguments"/>.</summary>
     public static AppProcess Start(Uri baseAddress, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
-        Start(baseAddress, environment, null, arguments);
+        StartProcess(null, baseAddress, environment, arguments);
 
     /// <summary>
     /// Like <see cref="Start(Uri, IReadOnlyDictionary{string, string?}, string[])"/>, on the embedded store in
-    /// <paramref name="dataPath"/> (kept on dispose, so a second process can start on what the first left), or on a
-    /// new temporary folder (deleted on dispose) when null.
+    /// <paramref name="dataPath"/>, which is kept on dispose so that a second process can start on what the first left.
     /// </summary>
-    public static AppProcess Start(Uri baseAddress, IReadOnlyDictionary<string, string?> environment, string? dataPath, params string[] arguments)
+    public static AppProcess StartWithData(string dataPath, Uri baseAddress, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataPath);
+        return StartProcess(dataPath, baseAddress, environment, arguments);
+    }
+
+    private static AppProcess StartProcess(string? dataPath, Uri baseAddress, IReadOnlyDictionary<string, string?> environment, string[] arguments)
     {
         var ownsData = dataPath is null;
         dataPath ??= Path.Combine(Path.GetTempPath(), $"shipyard-process-{Guid.NewGuid():N}");
