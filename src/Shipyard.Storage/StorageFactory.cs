@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Shipyard.Storage;
 
@@ -25,11 +26,11 @@ public static class StorageFactory
         return Path.GetFullPath(configuration[DataPathKey] is { Length: > 0 } path ? path : DefaultDataPath);
     }
 
-    /// <summary>Creates the blob store configuration selects.</summary>
-    public static IBlobStore CreateBlobStore(IConfiguration configuration, StorageClientOptions? options = null) =>
+    /// <summary>Creates the blob store configuration selects; <paramref name="loggerFactory"/> logs the file store's clean-ups.</summary>
+    public static IBlobStore CreateBlobStore(IConfiguration configuration, StorageClientOptions? options = null, ILoggerFactory? loggerFactory = null) =>
         StorageConnection.FromConfiguration(configuration, ConnectionName) is { } connection
             ? new AzureBlobStore(connection, options)
-            : new FileBlobStore(GetDataPath(configuration));
+            : new FileBlobStore(GetDataPath(configuration), logger: loggerFactory?.CreateLogger<FileBlobStore>());
 
     /// <summary>Creates the message queue configuration selects (Azure queues, or files under the data path).</summary>
     public static IMessageQueue CreateMessageQueue(IConfiguration configuration, StorageClientOptions? options = null) =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Shipyard.Storage;
 
@@ -15,7 +16,7 @@ public static class StorageServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.TryAddSingleton(_ => StorageFactory.CreateBlobStore(configuration));
+        services.TryAddSingleton(sp => StorageFactory.CreateBlobStore(configuration, loggerFactory: sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton(_ => StorageFactory.CreateMessageQueue(configuration));
         return services;
     }

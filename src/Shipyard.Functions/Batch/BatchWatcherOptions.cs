@@ -11,4 +11,14 @@ public sealed class BatchWatcherOptions
 
     /// <summary>How often <c>batch-in</c> is listed (default 10 s).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long after a faulted attempt an input version is tried again (default 10 s); the wait doubles with each
+    /// further fault, up to <see cref="MaxRetryDelay"/>. Inputs are looked at only when a poll runs, so a wait shorter
+    /// than <see cref="PollInterval"/> acts as one poll.
+    /// </summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between two attempts at one input version (default 5 minutes).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 }

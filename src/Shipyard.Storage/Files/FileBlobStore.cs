@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Shipyard.Storage.Internals;
 
 namespace Shipyard.Storage;
@@ -11,34 +11,54 @@ namespace Shipyard.Storage;
 /// developer can look at (and drop files into) <c>./.shipyard/batch-in/...</c>.
 /// </summary>
 /// <remarks>
-/// <para>Layout: content at <c>{root}/{container}/{name}</c>; ETag, content type and metadata in
-/// <c>{root}/.meta/{container}/{name}.json</c>; in-flight writes in <c>{root}/.tmp/</c>; per-blob lock files in
-/// <c>{root}/.locks/</c> (container names cannot start with a dot, so these never collide with a container).</para>
-/// <para>A write streams into a temporary file, then under the blob's lock checks its conditions and renames the
-/// file over the old one (an atomic replace on the same file system), so readers and concurrent writers see the old
-/// or the new content, never a torn file. The lock is a lock file, so it also holds across processes.</para>
+/// <para>Layout: content at <c>{root}/{container}/{name}</c>; ETag, content type and metadata in a sidecar
+/// <c>{root}/.meta/{container}/{name}@{stamp}.json</c>, where <c>stamp</c> is the content file's modification time in
+/// ticks (hex), which the store sets to a value unique for the name; in-flight writes in <c>{root}/.tmp/</c>; per-blob
+/// lock files in <c>{root}/.locks/</c> (container names cannot start with a dot, so these never collide with a
+/// container).</para>
+/// <para>A write is one atomic publish. It streams into a temporary file (a full disk fails here, before anything is
+/// visible), then under the blob's lock checks its conditions, stamps the temporary file's modification time, writes
+/// the sidecar for that stamp (a full disk fails here too: no content carries the stamp yet, so the sidecar is
+/// invisible and is deleted), and renames the content over the old one: that single POSIX rename is the commit, so
+/// readers and concurrent writers see the old content with its sidecar or the new content with its sidecar, never a
+/// torn file or content with another version's metadata. A rename keeps the modification time, which is why the
+/// sidecar can be written before it. The old version's sidecar is deleted after the commit; one left by a crash just
+/// before or after the rename matches no content and is ignored. The lock is a lock file, so it also holds across
+/// processes.</para>
+/// <para>Temporary files carry their writer's <see cref="LocalProcess"/> token and stay open while written, so the
+/// leftovers of a crashed writer are told from writes in progress and removed at start (and by a sweep at most once
+/// per <see cref="FileBlobStoreOptions.StaleTempAge"/>), with their count and size logged.</para>
 /// <para>Unlike Azure, a name cannot be both a blob and a "folder" of other blobs (<c>a</c> and <c>a/b</c>); such a
-/// write fails with an <see cref="IOException"/>. A file put in a container folder by hand is a blob whose ETag is
-/// derived from its length and modification time.</para>
+/// write fails with an <see cref="IOException"/>. A file put in a container folder by hand (or changed by hand) has no
+/// sidecar for its modification time: it is a blob without metadata whose ETag is derived from its length and
+/// modification time. A blob the store wrote is never visible without its own sidecar.</para>
 /// </remarks>
 public sealed partial class FileBlobStore : IBlobStore
 {
     private const string DefaultContentType = "application/octet-stream";
-    private static readonly JsonSerializerOptions SidecarJson = new(JsonSerializerDefaults.Web);
     private readonly string _metaRoot;
     private readonly string _tempRoot;
     private readonly string _lockRoot;
+    private readonly FileBlobStoreOptions _options;
+    private readonly ILogger _logger;
 
-    /// <summary>Creates a store rooted at <paramref name="root"/> (created when missing).</summary>
-    public FileBlobStore(string root)
+    /// <summary>Creates a store rooted at <paramref name="root"/> (created when missing) and removes stale temporary files.</summary>
+    /// <param name="root">The store's folder.</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    /// <param name="logger">Where the temporary-file sweeps are logged; null for none.</param>
+    public FileBlobStore(string root, FileBlobStoreOptions? options = null, ILogger<FileBlobStore>? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
+        _options = options ?? new FileBlobStoreOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.StaleTempAge, TimeSpan.Zero, nameof(options));
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         _metaRoot = Path.Combine(Root, ".meta");
         _tempRoot = Path.Combine(Root, ".tmp");
         _lockRoot = Path.Combine(Root, ".locks");
         Directory.CreateDirectory(_tempRoot);
         Directory.CreateDirectory(_lockRoot);
+        SweepTemporaryFiles();
     }
 
     /// <summary>The store's folder (absolute).</summary>
@@ -74,50 +94,70 @@ public sealed partial class FileBlobStore : IBlobStore
             CheckConditions(container, name, early, ReadProperties(container, name, contentPath, metaPath));
         }
 
-        var temp = Path.Combine(_tempRoot, Guid.NewGuid().ToString("N"));
+        SweepTemporaryFilesIfDue();
+        var temp = Path.Combine(_tempRoot, $"{LocalProcess.Token}.{Guid.NewGuid():N}");
+        string? sidecarPath = null;
+        var committed = false;
         try
         {
-            long length;
-            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1024 * 1024, FileOptions.Asynchronous);
+            // Held open (and so locked against the sweep) until it is renamed into place; FileShare.Delete lets the
+            // rename happen while it is open on Windows as well.
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Delete, 1024 * 1024, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
                 await content.CopyToAsync(file, Math.Min(options.BlockSize, 1024 * 1024), cancellationToken).ConfigureAwait(false);
-                length = file.Length;
-            }
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                var length = file.Length;
 
-            var fileLock = await FileLock.AcquireAsync(LockPath(container, name), cancellationToken).ConfigureAwait(false);
-            await using (fileLock.ConfigureAwait(false))
-            {
-                if (options.Conditions is { } conditions)
+                var fileLock = await FileLock.AcquireAsync(LockPath(container, name), cancellationToken).ConfigureAwait(false);
+                await using (fileLock.ConfigureAwait(false))
                 {
-                    CheckConditions(container, name, conditions, ReadProperties(container, name, contentPath, metaPath));
-                }
+                    if (options.Conditions is { } conditions)
+                    {
+                        CheckConditions(container, name, conditions, ReadProperties(container, name, contentPath, metaPath));
+                    }
 
-                Directory.CreateDirectory(Path.GetDirectoryName(contentPath)!);
-                Directory.CreateDirectory(Path.GetDirectoryName(metaPath)!);
-                if (Directory.Exists(contentPath))
-                {
-                    throw new IOException($"Blob name '{name}' in container '{container}' is already used as a folder of other blobs; the file store cannot hold both.");
-                }
+                    Directory.CreateDirectory(Path.GetDirectoryName(contentPath)!);
+                    Directory.CreateDirectory(Path.GetDirectoryName(metaPath)!);
+                    if (Directory.Exists(contentPath))
+                    {
+                        throw new IOException($"Blob name '{name}' in container '{container}' is already used as a folder of other blobs; the file store cannot hold both.");
+                    }
 
-                // Commit point: content first, then the sidecar describing it (readers take the same lock).
-                File.Move(temp, contentPath, overwrite: true);
-                var sidecar = new FileBlobSidecar(
-                    NewETag(),
-                    options.ContentType ?? DefaultContentType,
-                    new Dictionary<string, string>(options.Metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
-                    length,
-                    File.GetLastWriteTimeUtc(contentPath).Ticks,
-                    DateTimeOffset.UtcNow);
-                var metaTemp = Path.Combine(_tempRoot, Guid.NewGuid().ToString("N"));
-                await File.WriteAllBytesAsync(metaTemp, JsonSerializer.SerializeToUtf8Bytes(sidecar, SidecarJson), CancellationToken.None).ConfigureAwait(false);
-                File.Move(metaTemp, metaPath, overwrite: true);
-                return ToProperties(container, name, sidecar);
+                    var previous = new FileInfo(contentPath) is { Exists: true } old ? old.LastWriteTimeUtc.Ticks : (long?)null;
+                    var stamp = Stamp(file, metaPath, previous);
+                    var sidecar = new FileBlobSidecar(
+                        NewETag(),
+                        options.ContentType ?? DefaultContentType,
+                        new Dictionary<string, string>(options.Metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
+                        length,
+                        stamp,
+                        DateTimeOffset.UtcNow);
+                    sidecarPath = SidecarPath(metaPath, stamp);
+                    await WriteSidecarAsync(sidecarPath, sidecar).ConfigureAwait(false);
+
+                    // The commit: one rename publishes the content, and with it the sidecar its stamp names.
+                    File.Move(temp, contentPath, overwrite: true);
+                    committed = true;
+                    if (previous is { } replaced)
+                    {
+                        DeleteSidecars(metaPath, replaced);
+                    }
+
+                    return ToProperties(container, name, sidecar);
+                }
             }
         }
         finally
         {
-            File.Delete(temp);
+            if (!committed)
+            {
+                File.Delete(temp);
+                if (sidecarPath is not null)
+                {
+                    File.Delete(sidecarPath);
+                }
+            }
         }
     }
 
@@ -221,12 +261,15 @@ public sealed partial class FileBlobStore : IBlobStore
                 return false;
             }
 
+            // Deleting the content is the commit; its sidecar is garbage from then on.
+            var stamp = new FileInfo(contentPath).LastWriteTimeUtc.Ticks;
             File.Delete(contentPath);
-            File.Delete(metaPath);
+            DeleteSidecars(metaPath, stamp);
             return true;
         }
     }
 
+    /// <summary>The content path and the sidecars' base path (<c>.meta/{container}/{name}</c>, see <see cref="SidecarPath"/>).</summary>
     private (string ContentPath, string MetaPath) Resolve(string container, string name)
     {
         BlobNames.ValidateContainer(container);
@@ -234,7 +277,7 @@ public sealed partial class FileBlobStore : IBlobStore
         var relative = name.Replace('/', Path.DirectorySeparatorChar);
         var containerPath = Path.Combine(Root, container);
         var contentPath = Path.GetFullPath(Path.Combine(containerPath, relative));
-        var metaPath = Path.GetFullPath(Path.Combine(_metaRoot, container, relative + ".json"));
+        var metaPath = Path.GetFullPath(Path.Combine(_metaRoot, container, relative));
 
         // Defence in depth: BlobNames already rules out '..' and rooted names.
         if (!IsInside(contentPath, containerPath) || !IsInside(metaPath, _metaRoot))
@@ -260,34 +303,6 @@ public sealed partial class FileBlobStore : IBlobStore
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(container + "/" + name));
         return Path.Combine(_lockRoot, Convert.ToHexStringLower(hash) + ".lock");
-    }
-
-    private static BlobProperties? ReadProperties(string container, string name, string contentPath, string metaPath)
-    {
-        var info = new FileInfo(contentPath);
-        if (!info.Exists)
-        {
-            return null;
-        }
-
-        FileBlobSidecar? sidecar = null;
-        try
-        {
-            sidecar = File.Exists(metaPath) ? JsonSerializer.Deserialize<FileBlobSidecar>(File.ReadAllBytes(metaPath), SidecarJson) : null;
-        }
-        catch (Exception e) when (e is JsonException or IOException)
-        {
-            // A damaged or half-copied sidecar: fall back to what the content file says.
-        }
-
-        if (sidecar is null || sidecar.Length != info.Length || sidecar.ContentTicks != info.LastWriteTimeUtc.Ticks)
-        {
-            // Written (or changed) behind the store's back.
-            var etag = string.Create(CultureInfo.InvariantCulture, $"\"f{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\"");
-            sidecar = new FileBlobSidecar(etag, sidecar?.ContentType ?? DefaultContentType, sidecar?.Metadata ?? [], info.Length, info.LastWriteTimeUtc.Ticks, info.LastWriteTimeUtc);
-        }
-
-        return ToProperties(container, name, sidecar);
     }
 
     private static BlobProperties ToProperties(string container, string name, FileBlobSidecar sidecar) =>

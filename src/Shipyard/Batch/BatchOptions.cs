@@ -6,7 +6,8 @@ namespace Shipyard.Batch;
 /// <summary>
 /// Settings of batch scoring. From configuration, the app settings <c>BATCH_CHUNK_ROWS</c> and
 /// <c>BATCH_MAX_ERROR_RATE</c> (Functions-style names, environment variables on Azure) win over the
-/// <c>Shipyard:Batch</c> section's <c>ChunkRows</c> / <c>MaxErrorRate</c>.
+/// <c>Shipyard:Batch</c> section's <c>ChunkRows</c> / <c>MaxErrorRate</c>; <c>MaxAttempts</c> is read from the section
+/// only (<c>Shipyard__Batch__MaxAttempts</c> as an environment variable).
 /// </summary>
 public sealed record BatchOptions
 {
@@ -37,6 +38,13 @@ public sealed record BatchOptions
     /// </summary>
     public TimeSpan ClaimTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Attempts at one input version (ETag) that end in a storage fault before the job gives up and writes a failed
+    /// report naming the fault (default 5, at least 1). The count is kept per process; a new upload of the name starts
+    /// from zero. A registry still loading and cancellation do not count.
+    /// </summary>
+    public int MaxAttempts { get; init; } = 5;
+
     /// <summary>Reads the options from configuration (see the class remarks for precedence); missing keys keep the defaults.</summary>
     /// <exception cref="ArgumentException">A value is not a number or out of range; the message names the setting.</exception>
     public static BatchOptions FromConfiguration(IConfiguration configuration)
@@ -48,6 +56,11 @@ public sealed record BatchOptions
         if (chunkRows is not null)
         {
             options = options with { ChunkRows = ParseInt("BATCH_CHUNK_ROWS", chunkRows, 1, 1_000_000) };
+        }
+
+        if (section["MaxAttempts"] is { } maxAttempts)
+        {
+            options = options with { MaxAttempts = ParseInt($"{SectionName}:MaxAttempts", maxAttempts, 1, 100) };
         }
 
         var maxErrorRate = configuration["BATCH_MAX_ERROR_RATE"] ?? section["MaxErrorRate"];

@@ -24,6 +24,7 @@ public sealed class BatchScorer
     {
         Options = options ?? new BatchOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.ChunkRows, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxAttempts, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.QueueDepth, 1, nameof(options));
         _telemetry = telemetry ?? NullShipyardTelemetry.Instance;
         _time = time ?? TimeProvider.System;

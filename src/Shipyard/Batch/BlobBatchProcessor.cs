@@ -12,7 +12,10 @@ namespace Shipyard.Batch;
 /// streams the blob through <see cref="BatchScorer"/>, and publishes <c>batch-out/{model}/{stem}.scored.csv</c>,
 /// <c>{stem}.errors.csv</c> and, last, <c>{stem}.report.json</c>. The CSV outputs are uploaded while the job runs but
 /// committed only when it ends (a faulted upload stream never commits), so a crash or fault leaves no partial file
-/// under a final name. Used by the BatchScore function and the standalone watcher. Thread-safe singleton.
+/// under a final name. A storage fault abandons the attempt (the caller retries); after
+/// <see cref="BatchOptions.MaxAttempts"/> faulted attempts at one input version the job ends with a failed report naming
+/// the fault, so every input ends with exactly one report. Used by the BatchScore function and the standalone watcher.
+/// Thread-safe singleton.
 /// </summary>
 public sealed partial class BlobBatchProcessor
 {
@@ -30,8 +33,11 @@ public sealed partial class BlobBatchProcessor
     private readonly BatchScorer _scorer;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly string _owner = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private readonly string _owner = BatchClaim.NewOwner();
     private readonly ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
+
+    // Faulted attempts per claim (that is, per input version) and the last fault; removed when the input gets its report.
+    private readonly ConcurrentDictionary<string, (int Count, string Last)> _faults = new(StringComparer.Ordinal);
     private volatile bool _containersReady;
 
     /// <summary>Creates the processor.</summary>
@@ -51,9 +57,12 @@ public sealed partial class BlobBatchProcessor
     /// <summary>Scores <c>batch-in/<paramref name="blobName"/></c> unless that version was already scored or is being scored.</summary>
     /// <param name="blobName">The name inside <c>batch-in</c>: <c>{model}/{file}</c>.</param>
     /// <param name="cancellationToken">Cancels the job; nothing is published and the claim is released for a retry.</param>
-    /// <returns>What happened. Bad input is a <see cref="BatchOutcomeKind.Completed"/> outcome with a failed report, never an exception.</returns>
+    /// <returns>
+    /// What happened. Bad input is a <see cref="BatchOutcomeKind.Completed"/> outcome with a failed report, never an
+    /// exception; so is the last allowed attempt (<see cref="BatchOptions.MaxAttempts"/>) ending in a storage fault.
+    /// </returns>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    /// <exception cref="Exception">A storage fault (transient): nothing was published; retry the call.</exception>
+    /// <exception cref="Exception">A storage fault (transient) with attempts left: nothing was published; retry the call later.</exception>
     public async Task<BatchOutcome> ProcessAsync(string blobName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(blobName);
@@ -84,10 +93,24 @@ public sealed partial class BlobBatchProcessor
             try
             {
                 claim.StartRenewing(_scorer.Options.ClaimRenewInterval, _time);
-                var outcome = await RunAsync(blobName, model, stem, input, claim, cancellationToken).ConfigureAwait(false);
+                BatchOutcome outcome;
+                try
+                {
+                    outcome = _faults.TryGetValue(claimName, out var faults) && faults.Count >= _scorer.Options.MaxAttempts
+                        ? await GiveUpAsync(model, stem, input, faults, cancellationToken).ConfigureAwait(false) // only the report is left to write
+                        : await RunAsync(blobName, model, stem, input, claim, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsFault(e, cancellationToken) && CountFault(claimName, e) is var counted && counted.Count >= _scorer.Options.MaxAttempts)
+                {
+                    // The last allowed attempt faulted: end the input with a failed report naming the fault. If even that
+                    // write fails, the claim is released below and the next call only writes the report.
+                    outcome = await GiveUpAsync(model, stem, input, counted, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (outcome.Kind == BatchOutcomeKind.Completed)
                 {
                     await claim.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    _faults.TryRemove(claimName, out _);
                     LogCompleted(blobName, outcome.Report!.Status, outcome.Report.Rows.Read, outcome.Report.Rows.Scored, outcome.Report.Rows.Rejected, outcome.Report.Reason);
                 }
                 else
@@ -101,7 +124,7 @@ public sealed partial class BlobBatchProcessor
             {
                 // Cancelled or a storage fault: give the claim back so the retry runs the job from the start.
                 await claim.ReleaseAsync().ConfigureAwait(false);
-                LogAbandoned(e, blobName);
+                LogAbandoned(e, blobName, _faults.GetValueOrDefault(claimName).Count, _scorer.Options.MaxAttempts);
                 throw;
             }
             finally
@@ -172,6 +195,30 @@ public sealed partial class BlobBatchProcessor
                 return await PublishAsync(model, stem, report, scored, errors, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="e"/> counts as a faulted attempt: a storage (or other unexpected) failure. Cancellation
+    /// of the call and a model that is still loading are waits, not faults.
+    /// </summary>
+    private bool IsFault(Exception e, CancellationToken cancellationToken) =>
+        !(e is OperationCanceledException && cancellationToken.IsCancellationRequested) && e is not ModelNotReadyException && _registry.IsReady;
+
+    private (int Count, string Last) CountFault(string claimName, Exception e)
+    {
+        var last = $"{e.GetType().Name}: {e.Message}";
+        return _faults.AddOrUpdate(claimName, (1, last), (_, f) => (f.Count + 1, last));
+    }
+
+    /// <summary>Publishes the failed report of an input whose attempts all ended in storage faults.</summary>
+    private Task<BatchOutcome> GiveUpAsync(string model, string stem, BlobProperties input, (int Count, string Last) faults, CancellationToken cancellationToken)
+    {
+        var reason = $"gave up after {faults.Count} {(faults.Count == 1 ? "attempt" : "attempts")} that ended in a storage fault; the last: {faults.Last}";
+        LogGaveUp(input.Name, reason);
+        input.Metadata.TryGetValue(ModelVersionMetadata, out var requested);
+        var report = _scorer.FailedReport(model, string.IsNullOrWhiteSpace(requested) ? null : requested.Trim(),
+            new BatchInputInfo(input.Name, input.ETag, input.Length), reason, _time.GetUtcNow());
+        return PublishAsync(model, stem, report, null, null, cancellationToken);
     }
 
     private async Task<BatchOutcome> PublishAsync(string model, string stem, BatchReport report, PendingUpload? scored, PendingUpload? errors, CancellationToken cancellationToken)
@@ -292,6 +339,9 @@ public sealed partial class BlobBatchProcessor
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch input {BlobName} {Status}: {Read} rows read, {Scored} scored, {Rejected} rejected. {Reason}")]
     private partial void LogCompleted(string blobName, BatchStatus status, long read, long scored, long rejected, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch job for {BlobName} abandoned; nothing was published and it will run again on retry")]
-    private partial void LogAbandoned(Exception exception, string blobName);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Batch job for {BlobName} abandoned after {Faults} of {MaxAttempts} faulted attempts; nothing was published and it will run again on retry")]
+    private partial void LogAbandoned(Exception exception, string blobName, int faults, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Batch input {BlobName} failed: {Reason}")]
+    private partial void LogGaveUp(string blobName, string reason);
 }

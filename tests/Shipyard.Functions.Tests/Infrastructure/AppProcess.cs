@@ -13,12 +13,14 @@ public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly bool _ownsData;
 
-    private AppProcess(Process process, Uri baseAddress, string dataPath)
+    private AppProcess(Process process, Uri baseAddress, string dataPath, bool ownsData)
     {
         _process = process;
         BaseAddress = baseAddress;
         DataPath = dataPath;
+        _ownsData = ownsData;
     }
 
     /// <summary>Where the app listens.</summary>
@@ -49,9 +51,23 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the executable from its folder (the Functions host's working directory) with <paramref name="environment"/> and <paramref name="arguments"/>.</summary>
-    public static AppProcess Start(Uri baseAddress, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static AppProcess Start(Uri baseAddress, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        StartProcess(null, baseAddress, environment, arguments);
+
+    /// <summary>
+    /// Like <see cref="Start(Uri, IReadOnlyDictionary{string, string?}, string[])"/>, on the embedded store in
+    /// <paramref name="dataPath"/>, which is kept on dispose so that a second process can start on what the first left.
+    /// </summary>
+    public static AppProcess StartWithData(string dataPath, Uri baseAddress, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), $"shipyard-process-{Guid.NewGuid():N}");
+        ArgumentException.ThrowIfNullOrEmpty(dataPath);
+        return StartProcess(dataPath, baseAddress, environment, arguments);
+    }
+
+    private static AppProcess StartProcess(string? dataPath, Uri baseAddress, IReadOnlyDictionary<string, string?> environment, string[] arguments)
+    {
+        var ownsData = dataPath is null;
+        dataPath ??= Path.Combine(Path.GetTempPath(), $"shipyard-process-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo(BuiltApp.Executable)
         {
             WorkingDirectory = BuiltApp.Folder,
@@ -78,7 +94,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var app = new AppProcess(process, baseAddress, dataPath);
+        var app = new AppProcess(process, baseAddress, dataPath, ownsData);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.Start();
@@ -133,6 +149,13 @@ public sealed class AppProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Kills the process with SIGKILL, as a crash or the OOM killer would (no shutdown code runs), and waits for it.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Waits for exit; false on timeout.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
@@ -158,6 +181,11 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataPath, recursive: true);

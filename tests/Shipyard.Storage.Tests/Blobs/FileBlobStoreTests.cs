@@ -2,7 +2,7 @@ using Xunit;
 
 namespace Shipyard.Storage.Tests.Blobs;
 
-public sealed class FileBlobStoreTests : BlobStoreContractTests, IDisposable
+public sealed partial class FileBlobStoreTests : BlobStoreContractTests, IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"shipyard-files-{Guid.NewGuid():N}");
     private readonly FileBlobStore _store;

@@ -184,6 +184,79 @@ public abstract class BlobBatchProcessorTests : IAsyncLifetime
         Assert.Equal(BatchOutcomeKind.AlreadyDone, (await processor.ProcessAsync("diabetes/big.csv")).Kind);
     }
 
+    [Fact]
+    public async Task StorageFaultOnEveryAttempt_EndsAfterMaxAttemptsWithOneFailedReportNamingTheFault_NewUploadStartsFresh()
+    {
+        var processor = await CreateProcessorAsync(new BatchOptions { MaxAttempts = 3 });
+        var holdout = File.ReadAllBytes(BatchTestModels.DataFile("diabetes", "holdout.csv"));
+        var input = await Store.UploadAsync("batch-in", "diabetes/full.csv", holdout);
+        Store.FailUpload = (container, name) => name.EndsWith(".scored.csv", StringComparison.Ordinal);
+
+        await Assert.ThrowsAsync<IOException>(() => processor.ProcessAsync("diabetes/full.csv"));
+        await Assert.ThrowsAsync<IOException>(() => processor.ProcessAsync("diabetes/full.csv"));
+        Assert.Null(await Store.GetPropertiesAsync("batch-out", "diabetes/full.report.json"));
+        var last = await processor.ProcessAsync("diabetes/full.csv");
+
+        Assert.Equal(BatchOutcomeKind.Completed, last.Kind);
+        Assert.Equal(3, Store.FailedUploads);
+        var report = await ReadReportAsync("diabetes/full.report.json");
+        Assert.Equal(BatchStatus.Failed, report.Status);
+        Assert.Equal(input.ETag, report.Input.ETag);
+        Assert.Equal("gave up after 3 attempts that ended in a storage fault; the last: IOException: No space left on device : 'batch-out/diabetes/full.scored.csv' (injected)", report.Reason);
+        Assert.Null(await Store.GetPropertiesAsync("batch-out", "diabetes/full.scored.csv"));
+        Assert.Equal(BatchOutcomeKind.AlreadyDone, (await processor.ProcessAsync("diabetes/full.csv")).Kind);
+        Assert.Equal(3, Store.FailedUploads);
+
+        Store.FailUpload = null;
+        var changed = await Store.UploadAsync("batch-in", "diabetes/full.csv", holdout);
+        var fresh = await processor.ProcessAsync("diabetes/full.csv");
+        Assert.Equal((BatchStatus.Succeeded, changed.ETag), (fresh.Report!.Status, fresh.Report.Input.ETag));
+    }
+
+    [Fact]
+    public async Task ReportCannotBeWrittenWhenGivingUp_LaterCallWritesOnlyTheReport()
+    {
+        var processor = await CreateProcessorAsync(new BatchOptions { MaxAttempts = 1 });
+        await Store.UploadAsync("batch-in", "diabetes/stuck.csv", File.ReadAllBytes(BatchTestModels.DataFile("diabetes", "holdout.csv")));
+        Store.FailUpload = (container, name) => container == "batch-out" && !name.Contains("/.claims/", StringComparison.Ordinal);
+        await Assert.ThrowsAsync<IOException>(() => processor.ProcessAsync("diabetes/stuck.csv"));
+        var failedWrites = Store.FailedUploads;
+
+        Store.FailUpload = null;
+        Store.TriggerBytes = 0;
+        Store.OnInputRead = () => throw new InvalidOperationException("the input was read again");
+        var outcome = await processor.ProcessAsync("diabetes/stuck.csv");
+
+        Assert.Equal(2, failedWrites); // scored.csv (the attempt; errors.csv is then cancelled), report.json (giving up)
+        Assert.Equal(BatchStatus.Failed, outcome.Report!.Status);
+        Assert.Equal("gave up after 1 attempt that ended in a storage fault; the last: IOException: No space left on device : 'batch-out/diabetes/stuck.scored.csv' (injected)", outcome.Report.Reason);
+        Assert.Equal(BatchStatus.Failed, (await ReadReportAsync("diabetes/stuck.report.json")).Status);
+    }
+
+    [Theory]
+    [InlineData("gone", BatchOutcomeKind.Completed)]
+    [InlineData("", BatchOutcomeKind.Completed)]
+    [InlineData("live-elsewhere", BatchOutcomeKind.ClaimedElsewhere)]
+    [InlineData("other-machine", BatchOutcomeKind.ClaimedElsewhere)]
+    public async Task FreshClaim_TakenOverAtOnceOnlyWhenItsOwnerIsProvablyGone(string owner, BatchOutcomeKind expected)
+    {
+        var processor = await CreateProcessorAsync();
+        var input = await Store.UploadAsync("batch-in", "diabetes/c.csv", File.ReadAllBytes(BatchTestModels.DataFile("diabetes", "holdout.csv")));
+        await Store.CreateContainerIfNotExistsAsync("batch-out");
+        var token = LocalProcess.Token.Split('.');
+        var holder = owner switch
+        {
+            "gone" => $"{token[0]}.{token[1]}.1~0123", // this process id with another start time: a process that has ended
+            "live-elsewhere" => $"{LocalProcess.Token}~another-processor",
+            "other-machine" => $"elsewhere.1.1~0123",
+            _ => "",
+        };
+        await Store.UploadAsync("batch-out", Shipyard.Batch.Internals.BatchClaim.NameFor("diabetes", "c", input.ETag), ReadOnlyMemory<byte>.Empty,
+            new BlobUploadOptions { Metadata = new Dictionary<string, string> { ["status"] = "running", ["owner"] = holder } });
+
+        Assert.Equal(expected, (await processor.ProcessAsync("diabetes/c.csv")).Kind);
+    }
+
     protected async Task AssertScoredRowsAsync(string name, int rows)
     {
         await using var reader = new CsvReader(await Store.OpenReadAsync("batch-out", name));

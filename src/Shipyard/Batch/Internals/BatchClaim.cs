@@ -6,8 +6,9 @@ namespace Shipyard.Batch.Internals;
 /// The lock that makes a batch job run once per input version across replicas: an empty blob
 /// <c>batch-out/{model}/.claims/{stem}.{etag}</c> created with <c>If-None-Match: *</c> (only one writer wins),
 /// renewed while the job runs, marked <c>status=done</c> when the report is written, deleted when the job is
-/// abandoned (cancellation, storage fault) so a retry can run it. A claim not renewed within the timeout is taken
-/// over with <c>If-Match</c> on its ETag (again only one taker wins).
+/// abandoned (cancellation, storage fault) so a retry can run it. A claim is taken over with <c>If-Match</c> on its
+/// ETag (again only one taker wins) when it was not renewed within the timeout, or at once when its owner is provably
+/// gone (<see cref="OwnerIsGone"/>): a restarted server does not wait out its crashed predecessor's claim.
 /// </summary>
 internal sealed class BatchClaim : IAsyncDisposable
 {
@@ -34,6 +35,16 @@ internal sealed class BatchClaim : IAsyncDisposable
     public CancellationToken Lost => _lost.Token;
 
     private readonly CancellationTokenSource _lost = new();
+
+    /// <summary>A new owner name for one processor: <c>{process token}~{id}</c> (<see cref="LocalProcess.Token"/>).</summary>
+    public static string NewOwner() => $"{LocalProcess.Token}~{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Whether the claim's owner certainly cannot be running it: no owner recorded, or an owner whose process was on
+    /// this machine and has ended (<see cref="LocalProcess.IsProvablyGone"/>).
+    /// </summary>
+    public static bool OwnerIsGone(string? owner) =>
+        string.IsNullOrEmpty(owner) || LocalProcess.IsProvablyGone(owner.Split('~')[0]);
 
     public static string NameFor(string model, string stem, string etag)
     {
@@ -81,7 +92,7 @@ internal sealed class BatchClaim : IAsyncDisposable
             existing.Metadata.TryGetValue(OwnerKey, out var holder);
             var abandonedHere = holder == owner && !isActiveHere(name);
             var stale = time.GetUtcNow() - existing.LastModified > timeout;
-            if (!abandonedHere && !stale)
+            if (!abandonedHere && !stale && !OwnerIsGone(holder))
             {
                 return (null, new BatchOutcome(BatchOutcomeKind.ClaimedElsewhere, $"another worker ({holder}) is scoring this input (claim {name})"));
             }
