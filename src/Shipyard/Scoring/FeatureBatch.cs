@@ -196,42 +196,59 @@ public sealed class FeatureBatch
     }
 
     /// <summary>Writes the rows' values of <paramref name="features"/> (indexes into the manifest) row-major into <paramref name="destination"/>.</summary>
-    internal void PackFloat(IReadOnlyList<int> features, int start, int count, Span<float> destination)
+    internal void PackFloat(ReadOnlySpan<int> features, int start, int count, Span<float> destination)
     {
-        var width = features.Count;
+        var width = features.Length;
+        Span<int> source = width <= 256 ? stackalloc int[width] : new int[width];
+        Span<bool> isFloat = width <= 256 ? stackalloc bool[width] : new bool[width];
+        Locate(features, source, isFloat);
         for (var r = 0; r < count; r++)
         {
             var row = start + r;
+            var present = _present.AsSpan(row * _width, _width);
+            var numbers = _numbers.AsSpan(row * _floatWidth, _floatWidth);
+            var integers = _integers.AsSpan(row * _intWidth, _intWidth);
             var target = destination.Slice(r * width, width);
             for (var c = 0; c < width; c++)
             {
-                var f = features[c];
-                target[c] = !IsPresent(row, f) ? float.NaN
-                    : Manifest.Features[f].Type == FeatureType.Float ? (float)_numbers[(row * _floatWidth) + _columns[f]]
-                    : _integers[(row * _intWidth) + _columns[f]];
+                target[c] = !present[features[c]] ? float.NaN : isFloat[c] ? (float)numbers[source[c]] : integers[source[c]];
             }
         }
     }
 
-    internal void PackDouble(IReadOnlyList<int> features, int start, int count, Span<double> destination)
+    internal void PackDouble(ReadOnlySpan<int> features, int start, int count, Span<double> destination)
     {
-        var width = features.Count;
+        var width = features.Length;
+        Span<int> source = width <= 256 ? stackalloc int[width] : new int[width];
+        Span<bool> isFloat = width <= 256 ? stackalloc bool[width] : new bool[width];
+        Locate(features, source, isFloat);
         for (var r = 0; r < count; r++)
         {
             var row = start + r;
+            var present = _present.AsSpan(row * _width, _width);
+            var numbers = _numbers.AsSpan(row * _floatWidth, _floatWidth);
+            var integers = _integers.AsSpan(row * _intWidth, _intWidth);
+            var target = destination.Slice(r * width, width);
             for (var c = 0; c < width; c++)
             {
-                var f = features[c];
-                destination[(r * width) + c] = !IsPresent(row, f) ? double.NaN
-                    : Manifest.Features[f].Type == FeatureType.Float ? _numbers[(row * _floatWidth) + _columns[f]]
-                    : _integers[(row * _intWidth) + _columns[f]];
+                target[c] = !present[features[c]] ? double.NaN : isFloat[c] ? numbers[source[c]] : integers[source[c]];
             }
         }
     }
 
-    internal void PackInt64(IReadOnlyList<int> features, int start, int count, Span<long> destination)
+    // Per packed feature, once per call instead of once per value: its column among the row's numbers or integers.
+    private void Locate(ReadOnlySpan<int> features, Span<int> source, Span<bool> isFloat)
     {
-        var width = features.Count;
+        for (var c = 0; c < features.Length; c++)
+        {
+            isFloat[c] = Manifest.Features[features[c]].Type == FeatureType.Float;
+            source[c] = _columns[features[c]];
+        }
+    }
+
+    internal void PackInt64(ReadOnlySpan<int> features, int start, int count, Span<long> destination)
+    {
+        var width = features.Length;
         for (var r = 0; r < count; r++)
         {
             for (var c = 0; c < width; c++)
@@ -241,9 +258,9 @@ public sealed class FeatureBatch
         }
     }
 
-    internal void PackInt32(IReadOnlyList<int> features, int start, int count, Span<int> destination)
+    internal void PackInt32(ReadOnlySpan<int> features, int start, int count, Span<int> destination)
     {
-        var width = features.Count;
+        var width = features.Length;
         for (var r = 0; r < count; r++)
         {
             for (var c = 0; c < width; c++)
@@ -254,9 +271,9 @@ public sealed class FeatureBatch
         }
     }
 
-    internal void PackString(IReadOnlyList<int> features, int start, int count, Span<string> destination)
+    internal void PackString(ReadOnlySpan<int> features, int start, int count, Span<string> destination)
     {
-        var width = features.Count;
+        var width = features.Length;
         for (var r = 0; r < count; r++)
         {
             for (var c = 0; c < width; c++)

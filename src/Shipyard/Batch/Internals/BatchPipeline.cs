@@ -242,8 +242,9 @@ internal static class BatchPipeline
             }
             else
             {
-                // Written in float precision, as the graphs Shipyard serves compute in float (a double output is rounded).
-                scored.WriteField((float)chunk.Scores.Values[i]);
+                // The value as the model computed it, in the digits HTTP returns: a float's shortest text ("143.89285")
+                // would read back as a different double, up to 1e-5 off for values in the hundreds.
+                scored.WriteField(chunk.Scores.Values[i]);
             }
 
             scored.EndRecord();

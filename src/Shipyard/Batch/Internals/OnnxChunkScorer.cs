@@ -45,7 +45,7 @@ internal sealed class OnnxChunkScorer(OnnxScorer scorer) : IChunkScorer
         public void PackString(int input, Span<string> destination)
         {
             var features = plan.InputFeatures[input];
-            var width = features.Count;
+            var width = features.Length;
             var stride = chunk.FeatureCount;
             for (var r = 0; r < chunk.Count; r++)
             {
@@ -64,7 +64,7 @@ internal sealed class OnnxChunkScorer(OnnxScorer scorer) : IChunkScorer
             where TConvert : struct, IFromDouble<T>
         {
             var features = plan.InputFeatures[input];
-            var width = features.Count;
+            var width = features.Length;
             var stride = chunk.FeatureCount;
             var numbers = chunk.Numbers;
             for (var r = 0; r < chunk.Count; r++)

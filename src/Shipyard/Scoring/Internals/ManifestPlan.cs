@@ -30,7 +30,7 @@ internal sealed class ManifestPlan
         }
 
         Utf8Names = manifest.Features.Select(f => Encoding.UTF8.GetBytes(f.Name)).ToArray();
-        InputFeatures = manifest.Onnx.Inputs.Select(input => (IReadOnlyList<int>)input.Features.Select(f => FeatureIndex[f]).ToArray()).ToArray();
+        InputFeatures = [.. manifest.Onnx.Inputs.Select(input => input.Features.Select(f => FeatureIndex[f]).ToArray())];
         Categories = manifest.Features.Select(f => f.Categories is null ? null : new HashSet<string>(f.Categories, StringComparer.Ordinal)).ToArray();
         var int32 = new bool[manifest.Features.Count];
         foreach (var (input, i) in manifest.Onnx.Inputs.Select((input, i) => (input, i)))
@@ -65,7 +65,7 @@ internal sealed class ManifestPlan
     public byte[][] Utf8Names { get; }
 
     /// <summary>Per ONNX input (manifest order), the manifest feature indexes packed into it.</summary>
-    public IReadOnlyList<int>[] InputFeatures { get; }
+    public int[][] InputFeatures { get; }
 
     /// <summary>Per feature, its category set (null when none declared).</summary>
     public HashSet<string>?[] Categories { get; }
