@@ -28,6 +28,13 @@ if (args is ["--batch-throughput", var batchCsv, ..])
     return;
 }
 
+// `--batch-raw FILE.csv MODEL[:VERSION] [REPEAT]`: raw ORT alone (the batch yardstick), for tests/peers/batch/score-vs-raw.sh.
+if (args is ["--batch-raw", var rawCsv, var rawModel, ..])
+{
+    await Shipyard.Benchmarks.Batch.BatchThroughputProbe.RunRawAsync(rawCsv, rawModel, args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 // `--batch-storage-throughput FILE.csv [MODEL] [REPEAT]`: raw ORT vs file->file vs whole jobs on the file store and Azurite, see docs/benchmarks.md "Batch".
 if (args is ["--batch-storage-throughput", var storageCsv, ..])
 {

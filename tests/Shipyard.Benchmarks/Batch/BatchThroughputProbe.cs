@@ -23,7 +23,12 @@ internal static class BatchThroughputProbe
 {
     internal const int ChunkRows = 1024;
 
-    public static async Task RunAsync(string csvPath, string modelName, int repeat)
+    public static Task RunAsync(string csvPath, string modelName, int repeat) => RunAsync(csvPath, modelName, repeat, rawOnly: false);
+
+    /// <summary>Raw ORT alone on <paramref name="csvPath"/>'s rows, best of <paramref name="repeat"/>: prints "raw-rows/s N" for scripts.</summary>
+    public static Task RunRawAsync(string csvPath, string modelName, int repeat) => RunAsync(csvPath, modelName, repeat, rawOnly: true);
+
+    private static async Task RunAsync(string csvPath, string modelName, int repeat, bool rawOnly)
     {
         var scratch = Path.Combine(Path.GetTempPath(), $"shipyard-batch-probe-{Guid.NewGuid():N}");
         await using var registry = new ModelRegistry(new FileBlobStore(scratch),
@@ -31,8 +36,10 @@ internal static class BatchThroughputProbe
         try
         {
             await registry.StartAsync().ConfigureAwait(false);
-            var info = registry.Find(modelName) ?? throw new ArgumentException($"no model '{modelName}' under ./models");
-            using var lease = registry.Acquire(modelName, info.Routing.Production ?? throw new ArgumentException("no production version"));
+            // MODEL or MODEL:VERSION (default: the production version).
+            var (name, version) = modelName.Split(':') is [var n, var v] ? (n, (string?)v) : (modelName, null);
+            var info = registry.Find(name) ?? throw new ArgumentException($"no model '{name}' under ./models");
+            using var lease = registry.Acquire(name, version ?? info.Routing.Production ?? throw new ArgumentException("no production version"));
             var manifest = lease.Manifest;
             var (features, rows) = PreParse(csvPath, manifest);
             var size = new FileInfo(csvPath).Length;
@@ -41,6 +48,11 @@ internal static class BatchThroughputProbe
 
             var raw = Best(repeat, () => RawOrt(lease, features, rows));
             Report("raw ORT (pre-parsed float[])", rows, raw, raw);
+            if (rawOnly)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw-rows/s {rows / raw.Wall.TotalSeconds:F0}"));
+                return;
+            }
 
             var pipeline = Best(repeat, () => Pipeline(lease, csvPath));
             Report("pipeline file->file", rows, pipeline, raw);
@@ -128,15 +140,21 @@ internal static class BatchThroughputProbe
     // The raw side loads the same graph in its own session (one intra-op thread, as the manifests ask).
     private static string ModelFile(ModelManifest manifest) => Path.GetFullPath(Path.Combine("models", manifest.Name, manifest.Version, "model.onnx"));
 
+    /// <summary>
+    /// Raw ONNX Runtime on pre-parsed float arrays, chunk by chunk: the yardstick. A classifier whose probabilities come
+    /// from a ZipMap is run without it (DESIGN.md §4): the ZipMap's input tensor is requested instead of its maps.
+    /// </summary>
     internal static TimeSpan RawOrt(ModelLease lease, float[] features, int rows)
     {
         var manifest = lease.Manifest;
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
-        using var session = new InferenceSession(File.ReadAllBytes(ModelFile(manifest)), options);
+        var bytes = File.ReadAllBytes(ModelFile(manifest));
+        var exposed = manifest.IsClassifier ? Shipyard.Models.Internals.OnnxZipMap.Expose(bytes, manifest.Onnx.Outputs.Probabilities!, manifest.Labels) : null;
+        using var session = new InferenceSession(exposed?.Model ?? bytes, options);
         using var runOptions = new RunOptions();
         string[] input = [manifest.Onnx.Inputs[0].Name];
         var outputs = manifest.IsClassifier
-            ? new[] { manifest.Onnx.Outputs.Label!, manifest.Onnx.Outputs.Probabilities! }
+            ? new[] { manifest.Onnx.Outputs.Label!, exposed?.Tensor ?? manifest.Onnx.Outputs.Probabilities! }
             : new[] { manifest.Onnx.Outputs.Value! };
         var width = manifest.Features.Count;
         var sink = 0.0;

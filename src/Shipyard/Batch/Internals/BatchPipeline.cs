@@ -5,9 +5,10 @@ using Shipyard.Models;
 namespace Shipyard.Batch.Internals;
 
 /// <summary>
-/// The batch scoring loop: a parser task reads CSV records into chunks while the caller's task scores the previous
-/// chunk and writes it out. Chunks circulate between a free pool and a bounded queue (<see cref="BatchOptions.QueueDepth"/>),
-/// so parsing overlaps scoring and memory stays flat whatever the input size.
+/// The batch scoring loop, three stages: a parser task reads CSV records into chunks, a scoring task scores them, and
+/// the caller's task writes them out, in input order. Chunks circulate between a free pool and two bounded queues
+/// (<see cref="BatchOptions.QueueDepth"/> each), so the stages overlap on separate cores and memory stays flat whatever
+/// the input size.
 /// </summary>
 internal static class BatchPipeline
 {
@@ -37,24 +38,24 @@ internal static class BatchPipeline
             var map = await ReadHeaderAsync(reader, manifest, cancellationToken).ConfigureAwait(false);
             WriteHeaders(reader, manifest, scored, errors);
 
-            var free = Channel.CreateBounded<BatchChunk>(options.QueueDepth + 2);
-            for (var i = 0; i < options.QueueDepth + 2; i++)
+            // Three stages on their own threads, so a second core overlaps them: parse → score → write (here). Chunks
+            // circulate: free → parsed → scored → free; the bounded queues keep memory flat.
+            var chunks = (2 * options.QueueDepth) + 3;
+            var free = Channel.CreateBounded<BatchChunk>(chunks);
+            for (var i = 0; i < chunks; i++)
             {
                 free.Writer.TryWrite(new BatchChunk(options.ChunkRows, manifest));
             }
 
-            var full = Channel.CreateBounded<BatchChunk>(new BoundedChannelOptions(options.QueueDepth) { SingleReader = true, SingleWriter = true });
-            using var stopParser = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var parser = Task.Run(() => ParseAsync(reader, map, manifest, options.ChunkRows, free.Reader, full.Writer, stopParser.Token), CancellationToken.None);
+            var parsed = Channel.CreateBounded<BatchChunk>(new BoundedChannelOptions(options.QueueDepth) { SingleReader = true, SingleWriter = true });
+            var scoredChunks = Channel.CreateBounded<BatchChunk>(new BoundedChannelOptions(options.QueueDepth) { SingleReader = true, SingleWriter = true });
+            using var stopStages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var parser = Task.Run(() => ParseAsync(reader, map, manifest, options.ChunkRows, free.Reader, parsed.Writer, stopStages.Token), CancellationToken.None);
+            var scoring = Task.Run(() => ScoreAsync(scorer, parsed.Reader, scoredChunks.Writer, stopStages.Token), CancellationToken.None);
             try
             {
-                await foreach (var chunk in full.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var chunk in scoredChunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (chunk.Count > 0)
-                    {
-                        scorer.Score(chunk);
-                    }
-
                     WriteChunk(chunk, manifest, scored, errors);
                     await scored.FlushAsync(cancellationToken).ConfigureAwait(false);
                     await errors.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -68,14 +69,17 @@ internal static class BatchPipeline
             }
             finally
             {
-                await stopParser.CancelAsync().ConfigureAwait(false);
-                try
+                await stopStages.CancelAsync().ConfigureAwait(false);
+                foreach (var stage in new[] { parser, scoring })
                 {
-                    await parser.ConfigureAwait(false);
-                }
-                catch (Exception) when (stopParser.IsCancellationRequested)
-                {
-                    // The parser's own failure already surfaced through the queue; here it was only told to stop.
+                    try
+                    {
+                        await stage.ConfigureAwait(false);
+                    }
+                    catch (Exception) when (stopStages.IsCancellationRequested)
+                    {
+                        // A stage's own failure already surfaced through the queues; here it was only told to stop.
+                    }
                 }
             }
 
@@ -131,6 +135,30 @@ internal static class BatchPipeline
         errors.WriteField("column");
         errors.WriteField("reason");
         errors.EndRecord();
+    }
+
+    /// <summary>The scoring stage: scores each parsed chunk in order and passes it on; a failure ends the queue with it.</summary>
+    private static async Task ScoreAsync(IChunkScorer scorer, ChannelReader<BatchChunk> parsed, ChannelWriter<BatchChunk> scored, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var chunk in parsed.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (chunk.Count > 0)
+                {
+                    scorer.Score(chunk);
+                }
+
+                await scored.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+
+            scored.TryComplete();
+        }
+        catch (Exception e)
+        {
+            scored.TryComplete(e);
+            throw;
+        }
     }
 
     private static async Task ParseAsync(

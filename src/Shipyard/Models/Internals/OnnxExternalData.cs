@@ -78,35 +78,16 @@ internal static class OnnxExternalData
     public static IReadOnlyList<ExternalDataReference> Find(ReadOnlySpan<byte> model)
     {
         var found = new List<ExternalDataReference>();
-        Walk(model, (field, body) =>
+        ProtoWireReader.ForEachLengthDelimited(model, (field, body) =>
         {
             switch (field)
             {
                 case 7: Graph(body, found, 0); break;
-                case 25: Walk(body, (f, node) => { if (f == 7) { Node(node, found, 0); } }); break;
+                case 25: ProtoWireReader.ForEachLengthDelimited(body, (f, node) => { if (f == 7) { Node(node, found, 0); } }); break;
             }
         });
         return found;
     }
-
-    /// <summary>Calls <paramref name="handler"/> with each length-delimited field of <paramref name="message"/> (others are skipped).</summary>
-    private static void Walk(ReadOnlySpan<byte> message, FieldHandler handler)
-    {
-        var reader = new WireReader(message);
-        while (reader.Next(out var field, out var wire))
-        {
-            if (wire == WireReader.LengthDelimited)
-            {
-                handler(field, reader.ReadBytes());
-            }
-            else
-            {
-                reader.Skip(wire);
-            }
-        }
-    }
-
-    private delegate void FieldHandler(int field, ReadOnlySpan<byte> body);
 
     private static void Graph(ReadOnlySpan<byte> graph, List<ExternalDataReference> found, int depth)
     {
@@ -115,7 +96,7 @@ internal static class OnnxExternalData
             throw new FormatException($"subgraphs are nested more than {MaxDepth} deep.");
         }
 
-        Walk(graph, (field, body) =>
+        ProtoWireReader.ForEachLengthDelimited(graph, (field, body) =>
         {
             switch (field)
             {
@@ -127,7 +108,7 @@ internal static class OnnxExternalData
     }
 
     private static void Node(ReadOnlySpan<byte> node, List<ExternalDataReference> found, int depth) =>
-        Walk(node, (field, attribute) =>
+        ProtoWireReader.ForEachLengthDelimited(node, (field, attribute) =>
         {
             if (field == 5)
             {
@@ -136,7 +117,7 @@ internal static class OnnxExternalData
         });
 
     private static void Attribute(ReadOnlySpan<byte> attribute, List<ExternalDataReference> found, int depth) =>
-        Walk(attribute, (field, body) =>
+        ProtoWireReader.ForEachLengthDelimited(attribute, (field, body) =>
         {
             switch (field)
             {
@@ -147,7 +128,7 @@ internal static class OnnxExternalData
         });
 
     private static void Sparse(ReadOnlySpan<byte> sparse, List<ExternalDataReference> found) =>
-        Walk(sparse, (field, tensor) =>
+        ProtoWireReader.ForEachLengthDelimited(sparse, (field, tensor) =>
         {
             if (field is 1 or 2)
             {
@@ -160,14 +141,14 @@ internal static class OnnxExternalData
         var name = "";
         string? location = null;
         var external = false;
-        var reader = new WireReader(tensor);
+        var reader = new ProtoWireReader(tensor);
         while (reader.Next(out var field, out var wire))
         {
-            if (field == 8 && wire == WireReader.LengthDelimited)
+            if (field == 8 && wire == ProtoWireReader.LengthDelimited)
             {
                 name = Encoding.UTF8.GetString(reader.ReadBytes());
             }
-            else if (field == 13 && wire == WireReader.LengthDelimited)
+            else if (field == 13 && wire == ProtoWireReader.LengthDelimited)
             {
                 external = true;
                 if (Entry(reader.ReadBytes()) is ("location", var value))
@@ -175,7 +156,7 @@ internal static class OnnxExternalData
                     location = value;
                 }
             }
-            else if (field == 14 && wire == WireReader.Varint)
+            else if (field == 14 && wire == ProtoWireReader.Varint)
             {
                 external |= reader.ReadVarint() == 1;
             }
@@ -194,7 +175,7 @@ internal static class OnnxExternalData
     private static (string Key, string Value) Entry(ReadOnlySpan<byte> entry)
     {
         string key = "", value = "";
-        Walk(entry, (field, text) =>
+        ProtoWireReader.ForEachLengthDelimited(entry, (field, text) =>
         {
             switch (field)
             {
@@ -203,94 +184,6 @@ internal static class OnnxExternalData
             }
         });
         return (key, value);
-    }
-
-    /// <summary>Reads protobuf fields one at a time (wire format: https://protobuf.dev/programming-guides/encoding/).</summary>
-    private ref struct WireReader(ReadOnlySpan<byte> data)
-    {
-        public const int Varint = 0;
-        public const int Fixed64 = 1;
-        public const int LengthDelimited = 2;
-        public const int Fixed32 = 5;
-
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _position;
-
-        public bool Next(out int field, out int wire)
-        {
-            if (_position >= _data.Length)
-            {
-                field = 0;
-                wire = 0;
-                return false;
-            }
-
-            var tag = ReadVarint();
-            field = (int)(tag >> 3);
-            wire = (int)(tag & 7);
-            if (field == 0)
-            {
-                throw new FormatException($"field number 0 at byte {_position}.");
-            }
-
-            return true;
-        }
-
-        public ulong ReadVarint()
-        {
-            ulong value = 0;
-            for (var shift = 0; shift < 64; shift += 7)
-            {
-                if (_position >= _data.Length)
-                {
-                    throw new FormatException("a varint runs past the end of the data.");
-                }
-
-                var b = _data[_position++];
-                value |= (ulong)(b & 0x7F) << shift;
-                if ((b & 0x80) == 0)
-                {
-                    return value;
-                }
-            }
-
-            throw new FormatException("a varint is longer than 10 bytes.");
-        }
-
-        public ReadOnlySpan<byte> ReadBytes()
-        {
-            var length = ReadVarint();
-            if (length > (ulong)(_data.Length - _position))
-            {
-                throw new FormatException($"a field of {length} bytes runs past the end of its message at byte {_position}.");
-            }
-
-            var bytes = _data.Slice(_position, (int)length);
-            _position += (int)length;
-            return bytes;
-        }
-
-        public void Skip(int wire)
-        {
-            switch (wire)
-            {
-                case Varint: ReadVarint(); break;
-                case Fixed64: Advance(8); break;
-                case LengthDelimited: ReadBytes(); break;
-                case Fixed32: Advance(4); break;
-                default: throw new FormatException($"wire type {wire} (groups or invalid) at byte {_position}.");
-            }
-        }
-
-        private void Advance(int count)
-        {
-            if (_data.Length - _position < count)
-            {
-                throw new FormatException("a fixed-size field runs past the end of the data.");
-            }
-
-            _position += count;
-        }
     }
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Shipyard.Models;
+using Shipyard.Models.Internals;
 
 namespace Shipyard.Scoring.Internals;
 
@@ -26,10 +27,12 @@ internal sealed class OnnxOutputs
     private readonly OutputKind _labelKind;
     private readonly OutputKind _probabilitiesKind;
     private readonly OutputKind _valueKind;
+    private readonly int[]? _columnClasses;
 
-    private OnnxOutputs(ModelManifest manifest, string[] names, (int Index, OutputKind Kind) label, (int Index, OutputKind Kind) probabilities, (int Index, OutputKind Kind) value)
+    private OnnxOutputs(ModelManifest manifest, string[] names, (int Index, OutputKind Kind) label, (int Index, OutputKind Kind) probabilities, (int Index, OutputKind Kind) value, int[]? columnClasses)
     {
         _manifest = manifest;
+        _columnClasses = columnClasses;
         Names = names;
         (_label, _labelKind) = label;
         (_probabilities, _probabilitiesKind) = probabilities;
@@ -58,20 +61,24 @@ internal sealed class OnnxOutputs
     /// <summary>The graph outputs to request, without duplicates.</summary>
     public string[] Names { get; }
 
+    /// <summary>Whether probabilities come from the tensor feeding a ZipMap (see <see cref="OnnxZipMap"/>).</summary>
+    public bool ReadsZipMapInput { get; private init; }
+
     /// <summary>Whether the model gives class probabilities (else they are NaN in the target).</summary>
     public bool HasProbabilities => _probabilities >= 0;
 
     /// <summary>
     /// Reads the kinds of the outputs <paramref name="manifest"/> names from the graph; adds a problem (naming the
-    /// manifest key) for an output that is missing or of a kind Shipyard cannot read, and returns null then.
+    /// manifest key) for an output that is missing or of a kind Shipyard cannot read, and returns null then. With
+    /// <paramref name="exposed"/>, probabilities are read from the tensor feeding the ZipMap, columns mapped to labels.
     /// </summary>
-    public static OnnxOutputs? Plan(ModelManifest manifest, InferenceSession session, List<string> problems)
+    public static OnnxOutputs? Plan(ModelManifest manifest, InferenceSession session, List<string> problems, ExposedProbabilities? exposed = null)
     {
         var names = new List<string>(3);
         var before = problems.Count;
         var mapping = manifest.Onnx.Outputs;
         var label = Resolve("label", mapping.Label, session, names, problems, LabelKind);
-        var probabilities = Resolve("probabilities", mapping.Probabilities, session, names, problems, node => ProbabilitiesKind(node, manifest.Labels.Count));
+        var probabilities = Resolve("probabilities", exposed?.Tensor ?? mapping.Probabilities, session, names, problems, node => ProbabilitiesKind(node, manifest.Labels.Count));
         var value = Resolve("value", mapping.Value, session, names, problems, ValueKind);
         if (manifest.IsClassifier && label.Index < 0 && probabilities.Index < 0 && problems.Count == before)
         {
@@ -82,7 +89,11 @@ internal sealed class OnnxOutputs
             problems.Add("onnx.outputs.value: a regressor must name its value output");
         }
 
-        return problems.Count > before ? null : new OnnxOutputs(manifest, [.. names], label, probabilities, value);
+        var identity = exposed is null || exposed.ColumnClasses.SequenceEqual(Enumerable.Range(0, exposed.ColumnClasses.Length));
+        return problems.Count > before ? null : new OnnxOutputs(manifest, [.. names], label, probabilities, value, identity ? null : exposed!.ColumnClasses)
+        {
+            ReadsZipMapInput = exposed is not null,
+        };
     }
 
     /// <summary>Reads a run's outputs (in <see cref="Names"/> order) for <paramref name="rows"/> rows into <paramref name="target"/> from <paramref name="targetRow"/> on.</summary>
@@ -250,10 +261,23 @@ internal sealed class OnnxOutputs
     {
         switch (_probabilitiesKind)
         {
-            case OutputKind.Float:
+            case OutputKind.Float when _columnClasses is null:
                 var floats = value.GetTensorDataAsSpan<float>();
                 CheckCount("probabilities", floats.Length, rows * classes);
                 floats.CopyTo(target);
+                return;
+            case OutputKind.Float:
+                // A ZipMap's input in its class order: column j is label _columnClasses[j].
+                var columns = value.GetTensorDataAsSpan<float>();
+                CheckCount("probabilities", columns.Length, rows * classes);
+                for (var r = 0; r < rows; r++)
+                {
+                    for (var j = 0; j < classes; j++)
+                    {
+                        target[(r * classes) + _columnClasses[j]] = columns[(r * classes) + j];
+                    }
+                }
+
                 return;
             case OutputKind.Double:
                 var doubles = value.GetTensorDataAsSpan<double>();

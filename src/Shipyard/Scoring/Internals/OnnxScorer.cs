@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Shipyard.Models;
+using Shipyard.Models.Internals;
 
 namespace Shipyard.Scoring.Internals;
 
@@ -55,11 +56,24 @@ internal sealed class OnnxScorer : IDisposable
     public static OnnxScorer Load(ModelManifest manifest, byte[] model, string? modelPath, out string? fallback)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var (session, provider, why) = OnnxSessionFactory.Create(model, modelPath, manifest.Runtime, $"{manifest.Name}/{manifest.Version}");
-        fallback = why;
+        var exposed = ExposeZipMapInput(manifest, model, modelPath);
+        var logId = $"{manifest.Name}/{manifest.Version}";
+        InferenceSession session;
+        string provider;
+        try
+        {
+            (session, provider, fallback) = OnnxSessionFactory.Create(exposed?.Model ?? model, modelPath, manifest.Runtime, logId);
+        }
+        catch (SessionCreateException e) when (exposed is not null && !e.ProviderFailed)
+        {
+            // Never worse than the model as written: without the extra output, ORT reads the ZipMap as before.
+            exposed = null;
+            (session, provider, fallback) = OnnxSessionFactory.Create(model, modelPath, manifest.Runtime, logId);
+        }
+
         var problems = new List<string>();
         CheckInputs(manifest, session, problems);
-        var outputs = OnnxOutputs.Plan(manifest, session, problems);
+        var outputs = OnnxOutputs.Plan(manifest, session, problems, exposed);
         if (problems.Count > 0)
         {
             session.Dispose();
@@ -68,6 +82,9 @@ internal sealed class OnnxScorer : IDisposable
 
         return new OnnxScorer(session, manifest, provider, outputs!);
     }
+
+    /// <summary>Whether probabilities are read from the tensor feeding the model's ZipMap instead of its maps.</summary>
+    public bool ReadsZipMapInput => _outputs.ReadsZipMapInput;
 
     /// <summary>
     /// Scores the rows of <paramref name="input"/> and writes them to <paramref name="target"/> from row
@@ -182,6 +199,25 @@ internal sealed class OnnxScorer : IDisposable
                 case int[] n: ArrayPool<int>.Shared.Return(n); break;
                 case string[] s: ArrayPool<string>.Shared.Return(s, clearArray: true); break;
             }
+        }
+    }
+
+    /// <summary>The model with its ZipMap's input tensor exposed, when the probabilities come from a ZipMap (not for a
+    /// model loaded from its file: its bytes are ORT's to read).</summary>
+    private static ExposedProbabilities? ExposeZipMapInput(ModelManifest manifest, byte[] model, string? modelPath)
+    {
+        if (modelPath is not null || !manifest.IsClassifier || manifest.Onnx.Outputs.Probabilities is not { } probabilities)
+        {
+            return null;
+        }
+
+        try
+        {
+            return OnnxZipMap.Expose(model, probabilities, manifest.Labels);
+        }
+        catch (FormatException)
+        {
+            return null; // not protobuf: ONNX Runtime reports it in its own words
         }
     }
 
