@@ -177,6 +177,30 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         return ReadSlowAsync(cancellationToken);
     }
 
+    /// <summary>Advances to the next record, reading the stream synchronously (for callers with nothing else to do, such as
+    /// the drift statistics reading a local file).</summary>
+    /// <returns>True when a record was read; false at the end of the input.</returns>
+    /// <exception cref="CsvFormatException">The input is not CSV text (see the class remarks).</exception>
+    public bool Read()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (true)
+        {
+            if (!_atStart)
+            {
+                switch (TryParse(_streamDone))
+                {
+                    case ParseResult.Record:
+                        return true;
+                    case ParseResult.End:
+                        return false;
+                }
+            }
+
+            CompleteFill(_stream.Read(PrepareFill().Span));
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -210,14 +234,8 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
     {
         while (true)
         {
-            // What is pending is one incomplete record: stop before buffering more of an over-long one.
-            if (IsTooLong(_buffer.AsSpan(_start, _end - _start)))
-            {
-                CsvThrow.CsvFormatException_RecordTooLong(_nextLine, RecordNumber + 1, _options.MaxRecordLength);
-            }
-
-            await FillAsync(cancellationToken).ConfigureAwait(false);
-            if (_atStart && !TrySkipByteOrderMark())
+            CompleteFill(await _stream.ReadAsync(PrepareFill(), cancellationToken).ConfigureAwait(false));
+            if (_atStart)
             {
                 continue;
             }
@@ -232,9 +250,18 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Moves the pending bytes to the front, grows the buffer when little room is left, and reads once.</summary>
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Before a read: refuses an over-long pending record, moves the pending bytes to the front and grows the buffer when
+    /// little room is left. Returns where the next read goes.
+    /// </summary>
+    private Memory<byte> PrepareFill()
     {
+        // What is pending is one incomplete record: stop before buffering more of an over-long one.
+        if (IsTooLong(_buffer.AsSpan(_start, _end - _start)))
+        {
+            CsvThrow.CsvFormatException_RecordTooLong(_nextLine, RecordNumber + 1, _options.MaxRecordLength);
+        }
+
         if (_start > 0)
         {
             _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
@@ -251,10 +278,20 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
             _buffer = bigger;
         }
 
-        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        return _buffer.AsMemory(_end);
+    }
+
+    /// <summary>After a read of <paramref name="read"/> bytes: counts them, and skips a byte order mark at the very start
+    /// (<c>_atStart</c> stays true while too few bytes have arrived to tell).</summary>
+    private void CompleteFill(int read)
+    {
         _end += read;
         BytesRead += read;
         _streamDone = read == 0;
+        if (_atStart)
+        {
+            TrySkipByteOrderMark();
+        }
     }
 
     /// <summary>Skips a UTF-8 byte order mark at the very start; false while too few bytes have arrived to tell.</summary>

@@ -30,20 +30,20 @@ public sealed class CsvReaderTests
         { "quoted numbers", "\"1.5\",\"-2e3\"\n", [["1.5", "-2e3"]] },
     };
 
+    private static readonly int[] MaxReads = [1, 2, 3, 7, int.MaxValue];
+
     [Theory]
     [MemberData(nameof(Corpus))]
-    public async Task ReadAsync_Corpus_ProducesExpectedRecords(string name, string text, string[][] expected)
+    public async Task ReadAndReadAsync_Corpus_ProduceExpectedRecords(string name, string text, string[][] expected)
     {
-        foreach (var maxRead in new[] { 1, 2, 3, 7, int.MaxValue })
+        bool[] both = [false, true];
+        foreach (var (maxRead, bom, sync) in from m in MaxReads from b in both from s in both select (m, b, s))
         {
-            foreach (var bom in new[] { false, true })
+            var records = await ReadAllAsync(CsvTestStreams.Trickle(CsvTestStreams.Utf8(text, bom), maxRead), new CsvReaderOptions { BufferSize = 16 }, sync);
+            Assert.True(expected.Length == records.Count, $"{name} (maxRead {maxRead}, bom {bom}, sync {sync}): {records.Count} records");
+            for (var i = 0; i < expected.Length; i++)
             {
-                var records = await ReadAllAsync(CsvTestStreams.Trickle(CsvTestStreams.Utf8(text, bom), maxRead), new CsvReaderOptions { BufferSize = 16 });
-                Assert.True(expected.Length == records.Count, $"{name} (maxRead {maxRead}, bom {bom}): {records.Count} records");
-                for (var i = 0; i < expected.Length; i++)
-                {
-                    Assert.Equal(expected[i], records[i]);
-                }
+                Assert.Equal(expected[i], records[i]);
             }
         }
     }
@@ -282,11 +282,12 @@ public sealed class CsvReaderTests
     private static string[] Fields(CsvReader reader) =>
         [.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetField(i).ToString())];
 
-    internal static async Task<List<string[]>> ReadAllAsync(Stream stream, CsvReaderOptions? options = null)
+    /// <summary>Every record's fields, read with <see cref="CsvReader.ReadAsync"/> or, when <paramref name="sync"/>, <see cref="CsvReader.Read"/>.</summary>
+    internal static async Task<List<string[]>> ReadAllAsync(Stream stream, CsvReaderOptions? options = null, bool sync = false)
     {
         await using var reader = new CsvReader(stream, options);
         var records = new List<string[]>();
-        while (await reader.ReadAsync())
+        while (sync ? reader.Read() : await reader.ReadAsync())
         {
             Assert.Null(reader.RecordError);
             var fields = new string[reader.FieldCount];

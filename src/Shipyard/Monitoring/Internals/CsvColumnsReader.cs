@@ -1,12 +1,14 @@
 using System.Globalization;
+using Shipyard.Batch;
 using Shipyard.Monitoring.Drift;
 using Shipyard.Monitoring.Statistics;
 
 namespace Shipyard.Monitoring.Internals;
 
 /// <summary>
-/// Reads a CSV file column-wise into a <see cref="FeatureTable"/>: RFC 4180 (comma separator, double-quoted
-/// fields with "" escapes, quoted line breaks), header row required, LF or CRLF line ends, UTF-8.
+/// Reads a CSV file column-wise into a <see cref="FeatureTable"/> through Shipyard's one CSV reader
+/// (<see cref="CsvReader"/>: RFC 4180, comma separator, double-quoted fields with "" escapes, quoted line breaks, LF or
+/// CRLF line ends, UTF-8 with or without a byte order mark); a header row is required.
 /// </summary>
 internal static class CsvColumnsReader
 {
@@ -15,15 +17,25 @@ internal static class CsvColumnsReader
 
     public static Result Read(string path, IReadOnlySet<string> categorical)
     {
-        using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        var fields = new List<string>();
-        var lineNumber = 0;
-        if (!ReadRecord(reader, fields, ref lineNumber))
+        try
+        {
+            using var reader = new CsvReader(File.OpenRead(path));
+            return Read(path, reader, categorical);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InvalidDataException($"{path} is not readable CSV: {e.Message}", e);
+        }
+    }
+
+    private static Result Read(string path, CsvReader reader, IReadOnlySet<string> categorical)
+    {
+        if (!reader.Read())
         {
             throw new InvalidDataException($"{path} is empty; a header row with the column names is required.");
         }
 
-        var names = fields.Select(f => f.Trim()).ToArray();
+        var names = Fields(path, reader).Select(f => f.Trim()).ToArray();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < names.Length; i++)
         {
@@ -50,28 +62,33 @@ internal static class CsvColumnsReader
         var numbers = names.Select(_ => new List<double>()).ToArray();
         var strings = names.Select(_ => new List<string?>()).ToArray();
         var nonNumeric = new HashSet<string>(StringComparer.Ordinal);
-        while (ReadRecord(reader, fields, ref lineNumber))
+        while (reader.Read())
         {
-            if (fields.Count == 1 && fields[0].Length == 0)
+            if (reader.FieldCount == 1 && reader.GetFieldUtf8(0).IsEmpty && reader.RawRecordUtf8.IsEmpty)
             {
                 continue; // blank line
             }
 
-            if (fields.Count != names.Length)
+            if (reader.RecordError is { } error)
             {
-                throw new InvalidDataException($"{path}, line {lineNumber}: {fields.Count} cells, but the header has {names.Length} columns.");
+                throw new InvalidDataException($"{path}, line {reader.LineNumber}: {error}");
+            }
+
+            if (reader.FieldCount != names.Length)
+            {
+                throw new InvalidDataException($"{path}, line {reader.LineNumber}: {reader.FieldCount} cells, but the header has {names.Length} columns.");
             }
 
             for (var c = 0; c < names.Length; c++)
             {
-                var cell = fields[c];
                 if (isCategorical[c])
                 {
+                    var cell = reader.GetField(c).ToString();
                     strings[c].Add(CategoryCounts.IsMissing(cell) ? null : cell.Trim());
                 }
                 else
                 {
-                    numbers[c].Add(ParseNumber(cell, names[c], nonNumeric));
+                    numbers[c].Add(ParseNumber(reader.GetField(c), names[c], nonNumeric));
                 }
             }
         }
@@ -92,9 +109,25 @@ internal static class CsvColumnsReader
         return new Result(table, nonNumeric);
     }
 
-    private static double ParseNumber(string cell, string column, HashSet<string> nonNumeric)
+    private static string[] Fields(string path, CsvReader reader)
     {
-        var span = cell.AsSpan().Trim();
+        if (reader.RecordError is { } error)
+        {
+            throw new InvalidDataException($"{path}, line {reader.LineNumber}: {error}");
+        }
+
+        var fields = new string[reader.FieldCount];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = reader.GetField(i).ToString();
+        }
+
+        return fields;
+    }
+
+    private static double ParseNumber(ReadOnlySpan<char> cell, string column, HashSet<string> nonNumeric)
+    {
+        var span = cell.Trim();
         if (span.IsEmpty)
         {
             return double.NaN;
@@ -112,90 +145,5 @@ internal static class CsvColumnsReader
 
         nonNumeric.Add(column);
         return double.NaN;
-    }
-
-    // Reads one record into fields; false at end of input. Quoted fields may span lines.
-    private static bool ReadRecord(TextReader reader, List<string> fields, ref int lineNumber)
-    {
-        fields.Clear();
-        var line = reader.ReadLine();
-        if (line is null)
-        {
-            return false;
-        }
-
-        lineNumber++;
-        if (!line.Contains('"', StringComparison.Ordinal))
-        {
-            var start = 0;
-            while (true)
-            {
-                var comma = line.IndexOf(',', start);
-                if (comma < 0)
-                {
-                    fields.Add(line[start..]);
-                    return true;
-                }
-
-                fields.Add(line[start..comma]);
-                start = comma + 1;
-            }
-        }
-
-        var builder = new System.Text.StringBuilder();
-        var inQuotes = false;
-        var position = 0;
-        while (true)
-        {
-            if (position >= line.Length)
-            {
-                if (!inQuotes)
-                {
-                    fields.Add(builder.ToString());
-                    return true;
-                }
-
-                var next = reader.ReadLine() ?? throw new InvalidDataException($"Line {lineNumber}: a quoted field is not closed before the end of the file.");
-                lineNumber++;
-                builder.Append('\n');
-                line = next;
-                position = 0;
-                continue;
-            }
-
-            var ch = line[position++];
-            if (inQuotes)
-            {
-                if (ch == '"')
-                {
-                    if (position < line.Length && line[position] == '"')
-                    {
-                        builder.Append('"');
-                        position++;
-                    }
-                    else
-                    {
-                        inQuotes = false;
-                    }
-                }
-                else
-                {
-                    builder.Append(ch);
-                }
-            }
-            else if (ch == '"')
-            {
-                inQuotes = true;
-            }
-            else if (ch == ',')
-            {
-                fields.Add(builder.ToString());
-                builder.Clear();
-            }
-            else
-            {
-                builder.Append(ch);
-            }
-        }
     }
 }
