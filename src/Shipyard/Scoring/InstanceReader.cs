@@ -142,7 +142,7 @@ public static class InstanceReader
                 if (!scanner.TakeNumber(out var integer, out var isInteger) || !isInteger ||
                     !long.TryParse(integer, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ||
                     (plan.FeedsInt32[f] && l is < int.MinValue or > int.MaxValue) || !Allowed(manifest, InstanceValidator.OutsideRange(spec, l), batch) ||
-                    !Allowed(manifest, InstanceValidator.OutsideCategories(plan, f, l), batch))
+                    !Allowed(manifest, InstanceValidator.OutsideCategories(plan.Categories[f], l), batch))
                 {
                     return false;
                 }
@@ -153,7 +153,7 @@ public static class InstanceReader
             default:
                 if (!scanner.TakeString(out var utf8) || utf8.Length > limits.MaxStringLength * 3 || !Utf8.IsValid(utf8) ||
                     Encoding.UTF8.GetString(utf8) is not { } s || s.Length > limits.MaxStringLength ||
-                    !Allowed(manifest, InstanceValidator.OutsideCategories(plan, f, s), batch))
+                    !Allowed(manifest, InstanceValidator.OutsideCategories(plan.Categories[f], s), batch))
                 {
                     return false;
                 }

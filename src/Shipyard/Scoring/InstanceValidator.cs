@@ -282,7 +282,7 @@ public static class InstanceValidator
 
     private static bool CheckCategory(ModelManifest manifest, ManifestPlan plan, FeatureSpec spec, int f, string value, ValuePath path, FeatureBatch batch, ErrorList errors)
     {
-        if (!OutsideCategories(plan, f, value))
+        if (!OutsideCategories(plan.Categories[f], value))
         {
             return true;
         }
@@ -307,12 +307,13 @@ public static class InstanceValidator
     internal static bool OutsideRange(FeatureSpec spec, double value) =>
         (spec.Min is { } min && value < min) || (spec.Max is { } max && value > max);
 
-    /// <summary>Whether <paramref name="value"/> is not one of feature <paramref name="f"/>'s declared categories (never when none are declared).</summary>
-    internal static bool OutsideCategories(ManifestPlan plan, int f, string value) => plan.Categories[f] is { } set && !set.Contains(value);
+    /// <summary>Whether <paramref name="value"/> is not one of a feature's declared <paramref name="categories"/> (never when none
+    /// are declared; <see cref="ManifestPlan.Categories"/> holds each feature's set). JSON instances and CSV cells alike.</summary>
+    internal static bool OutsideCategories(IReadOnlySet<string>? categories, string value) => categories is not null && !categories.Contains(value);
 
     /// <summary>The same for an integer feature; the number is formatted only when there are categories to look it up in.</summary>
-    internal static bool OutsideCategories(ManifestPlan plan, int f, long value) =>
-        plan.Categories[f] is { } set && !set.Contains(value.ToString(CultureInfo.InvariantCulture));
+    internal static bool OutsideCategories(IReadOnlySet<string>? categories, long value) =>
+        categories is not null && !categories.Contains(value.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>
     /// The policy for a value outside its declared range or categories (manifest <c>outOfRange</c>): kept and counted in

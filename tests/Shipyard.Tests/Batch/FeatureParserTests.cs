@@ -41,8 +41,9 @@ public sealed class FeatureParserTests
     [MemberData(nameof(Cells))]
     public void Parse_Utf8AndText_AgreeOnValueAndReason(string cell, FeatureSpec feature, RangePolicy policy, double number, string? text, string? reason)
     {
-        var fromBytes = FeatureParser.Parse(feature, policy, Encoding.UTF8.GetBytes(cell), out var bytesNumber, out var bytesText);
-        var fromChars = FeatureParser.Parse(feature, policy, cell.AsSpan(), out var charsNumber, out var charsText);
+        var categories = feature.Categories is null ? null : new HashSet<string>(feature.Categories, StringComparer.Ordinal);
+        var fromBytes = FeatureParser.Parse(feature, categories, policy, Encoding.UTF8.GetBytes(cell), out var bytesNumber, out var bytesText);
+        var fromChars = FeatureParser.Parse(feature, categories, policy, cell.AsSpan(), out var charsNumber, out var charsText);
 
         Assert.Equal(reason, fromBytes);
         Assert.Equal(reason, fromChars);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Shipyard.Models;
+using Shipyard.Scoring.Internals;
 
 namespace Shipyard.Batch.Internals;
 
@@ -221,13 +222,14 @@ internal static class BatchPipeline
 
         var index = chunk.Count;
         var features = manifest.Features;
+        var plan = ManifestPlan.For(manifest);
         var width = chunk.FeatureCount;
         var valid = true;
         for (var f = 0; f < features.Count; f++)
         {
             var column = map.FeatureColumns[f];
             var cell = column < 0 ? [] : reader.GetFieldUtf8(column);
-            var reason = FeatureParser.Parse(features[f], manifest.OutOfRange, cell, out var number, out var text);
+            var reason = FeatureParser.Parse(features[f], plan.Categories[f], manifest.OutOfRange, cell, out var number, out var text);
             if (reason is not null)
             {
                 chunk.Errors.Add(new BatchRowError(row, features[f].Name, reason));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Shipyard.Models;
+using Shipyard.Scoring;
 using Shipyard.Scoring.Internals;
 
 namespace Shipyard.Batch.Internals;
@@ -11,8 +12,8 @@ namespace Shipyard.Batch.Internals;
 /// 0 / ""); min/max and categories only enforced when the manifest says <c>outOfRange: reject</c>.
 /// </summary>
 /// <remarks>
-/// The domain's JSON instance validation is not public (Scoring/Internals, written against <c>JsonElement</c>), so the
-/// CSV text rules live here; keep the two in step (same messages for the same problems).
+/// The range and category rules are <see cref="InstanceValidator"/>'s (<c>OutsideRange</c>, <c>OutsideCategories</c>),
+/// the ones JSON instances are checked with; this class only reads the cell and words the reason for a CSV row.
 /// Numbers are parsed straight from the UTF-8 bytes (no string per cell), through <see cref="FastDouble"/> when it can
 /// be exact, else <c>double.TryParse</c>. A cell with non-ASCII bytes (rare in a
 /// numeric column: e.g. a no-break space around the number) is decoded and parsed as text, so that trimming follows
@@ -27,11 +28,11 @@ internal static class FeatureParser
 
     /// <summary>Parses the UTF-8 <paramref name="cell"/> for <paramref name="feature"/>.</summary>
     /// <returns>Null when valid (the value in <paramref name="number"/> or <paramref name="text"/>), else the reason.</returns>
-    public static string? Parse(FeatureSpec feature, RangePolicy outOfRange, ReadOnlySpan<byte> cell, out double number, out string? text)
+    public static string? Parse(FeatureSpec feature, IReadOnlySet<string>? categories, RangePolicy outOfRange, ReadOnlySpan<byte> cell, out double number, out string? text)
     {
         if (feature.Type == FeatureType.String || !System.Text.Ascii.IsValid(cell))
         {
-            return Parse(feature, outOfRange, Encoding.UTF8.GetString(cell).AsSpan(), out number, out text);
+            return Parse(feature, categories, outOfRange, Encoding.UTF8.GetString(cell).AsSpan(), out number, out text);
         }
 
         text = null;
@@ -47,13 +48,13 @@ internal static class FeatureParser
             return NotANumber(feature, Encoding.UTF8.GetString(cell));
         }
 
-        var problem = Check(feature, outOfRange, number);
+        var problem = Check(feature, categories, outOfRange, number);
         return problem == Problem.None ? null : Describe(problem, feature, number, Encoding.UTF8.GetString(cell));
     }
 
     /// <summary>Parses the text <paramref name="cell"/> for <paramref name="feature"/>.</summary>
     /// <returns>Null when valid (the value in <paramref name="number"/> or <paramref name="text"/>), else the reason.</returns>
-    public static string? Parse(FeatureSpec feature, RangePolicy outOfRange, ReadOnlySpan<char> cell, out double number, out string? text)
+    public static string? Parse(FeatureSpec feature, IReadOnlySet<string>? categories, RangePolicy outOfRange, ReadOnlySpan<char> cell, out double number, out string? text)
     {
         number = double.NaN;
         text = null;
@@ -67,7 +68,7 @@ internal static class FeatureParser
             }
 
             text = cell.ToString();
-            if (outOfRange == RangePolicy.Reject && feature.Categories is { Count: > 0 } categories && !categories.Contains(text, StringComparer.Ordinal))
+            if (outOfRange == RangePolicy.Reject && InstanceValidator.OutsideCategories(categories, text))
             {
                 return $"'{Shorten(text)}' is not one of the declared categories";
             }
@@ -86,12 +87,12 @@ internal static class FeatureParser
             return NotANumber(feature, cell);
         }
 
-        var problem = Check(feature, outOfRange, number);
+        var problem = Check(feature, categories, outOfRange, number);
         return problem == Problem.None ? null : Describe(problem, feature, number, cell);
     }
 
     /// <summary>The rules on a parsed number, independent of how it was written.</summary>
-    private static Problem Check(FeatureSpec feature, RangePolicy outOfRange, double number)
+    private static Problem Check(FeatureSpec feature, IReadOnlySet<string>? categories, RangePolicy outOfRange, double number)
     {
         if (!double.IsFinite(number))
         {
@@ -105,24 +106,15 @@ internal static class FeatureParser
                 return Problem.NotIntegral;
             }
 
-            if (outOfRange == RangePolicy.Reject && feature.Categories is { Count: > 0 } categories &&
-                !categories.Contains(((long)number).ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal))
+            if (outOfRange == RangePolicy.Reject && InstanceValidator.OutsideCategories(categories, (long)number))
             {
                 return Problem.NotACategory;
             }
         }
 
-        if (outOfRange == RangePolicy.Reject)
+        if (outOfRange == RangePolicy.Reject && InstanceValidator.OutsideRange(feature, number))
         {
-            if (number < feature.Min)
-            {
-                return Problem.BelowMin;
-            }
-
-            if (number > feature.Max)
-            {
-                return Problem.AboveMax;
-            }
+            return number < feature.Min ? Problem.BelowMin : Problem.AboveMax;
         }
 
         return Problem.None;
