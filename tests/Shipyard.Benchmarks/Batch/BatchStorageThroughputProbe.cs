@@ -84,6 +84,14 @@ internal static class BatchStorageThroughputProbe
             }));
             await registry.StartAsync().ConfigureAwait(false);
             await store.CreateContainerIfNotExistsAsync(BlobBatchProcessor.InputContainer).ConfigureAwait(false);
+
+            // MODEL:VERSION: jobs score the production version, so make that version production in this store.
+            if (model.Split(':') is [var name, var version])
+            {
+                await registry.PromoteAsync(name, "production", version).ConfigureAwait(false);
+                model = name;
+            }
+
             return new BlobJobs(store, registry, model);
         }
 
