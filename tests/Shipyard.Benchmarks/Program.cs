@@ -28,6 +28,13 @@ if (args is ["--batch-throughput", var batchCsv, ..])
     return;
 }
 
+// `--evaluate ROWS`: time to evaluate ROWS predictions with outcomes, see docs/benchmarks.md "Evaluation".
+if (args is ["--evaluate", var evaluateRows])
+{
+    Shipyard.Benchmarks.Monitoring.EvaluationProbe.Run(int.Parse(evaluateRows, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 // `--batch-raw FILE.csv MODEL[:VERSION] [REPEAT]`: raw ORT alone (the batch yardstick), for tests/peers/batch/score-vs-raw.sh.
 if (args is ["--batch-raw", var rawCsv, var rawModel, ..])
 {

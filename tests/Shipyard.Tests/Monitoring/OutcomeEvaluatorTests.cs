@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Shipyard.Models;
+using Shipyard.Monitoring.Evaluation;
+using Shipyard.Testing;
+using Xunit;
+
+namespace Shipyard.Tests.Monitoring;
+
+/// <summary>The evaluation document: per version counts, metrics and estimates, and the canary against production.</summary>
+public class OutcomeEvaluatorTests
+{
+    private static readonly ModelManifest BreastCancer = ModelManifest.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.Models, "breast-cancer", "2", "model.json")));
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    private static readonly EvaluationWindow Window = new(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(7));
+
+    [Fact]
+    public void Evaluate_WorseCanary_CountsEveryPredictionAndSaysRollBack()
+    {
+        var rows = Rows("1", "production", 2000, correct: 0.85, withOutcome: 0.9).Concat(Rows("2", "canary", 800, correct: 0.70, withOutcome: 0.5));
+
+        var report = OutcomeEvaluator.Evaluate(BreastCancer, Window, rows, production: "1", canary: "2", minimumCount: 100);
+
+        var production = report.Versions["1"];
+        Assert.Equal(["production"], production.Arms);
+        Assert.Equal(2000, production.Count);
+        Assert.Equal(1800, production.WithOutcome);
+        Assert.Equal(0.85, production.Metrics["accuracy"]!.Value, 0.01);
+        Assert.InRange(production.Intervals["accuracy"][0], 0.80, production.Metrics["accuracy"]!.Value);
+        Assert.NotNull(production.Estimated!["accuracy"]);
+        Assert.Equal(400, report.Versions["2"].WithOutcome);
+        Assert.Equal(VersionComparison.RollBack, report.Comparison!.Verdict);
+        Assert.True(report.Comparison.Difference < 0);
+    }
+
+    [Fact]
+    public void Evaluate_FewOutcomes_SaysNotEnoughData()
+    {
+        var rows = Rows("1", "production", 500, 0.9, 0.1).Concat(Rows("2", "canary", 500, 0.5, 0.1));
+
+        var report = OutcomeEvaluator.Evaluate(BreastCancer, Window, rows, "1", "2", minimumCount: 100);
+
+        Assert.Equal(VersionComparison.NotEnoughData, report.Comparison!.Verdict);
+    }
+
+    [Fact]
+    public void Report_SerializesWithTheDocumentedNames()
+    {
+        var report = OutcomeEvaluator.Evaluate(BreastCancer, Window, Rows("1", "production", 300, 0.8, 1).Concat(Rows("2", "canary", 300, 0.8, 1)), "1", "2", 100);
+
+        var json = JsonSerializer.SerializeToElement(report, Web);
+
+        Assert.Equal("breast-cancer", json.GetProperty("model").GetString());
+        Assert.True(json.GetProperty("window").TryGetProperty("from", out _));
+        var version = json.GetProperty("versions").GetProperty("1");
+        foreach (var name in new[] { "arms", "count", "withOutcome", "metrics", "intervals", "estimated" })
+        {
+            Assert.True(version.TryGetProperty(name, out _), name);
+        }
+
+        foreach (var name in new[] { "accuracy", "logLoss", "rocAuc", "macroF1", "expectedCalibrationError" })
+        {
+            Assert.True(version.GetProperty("metrics").TryGetProperty(name, out _), name);
+        }
+
+        var comparison = json.GetProperty("comparison");
+        foreach (var name in new[] { "baseline", "candidate", "metric", "difference", "ci95", "pValue", "verdict" })
+        {
+            Assert.True(comparison.TryGetProperty(name, out _), name);
+        }
+    }
+
+    /// <summary>Predictions of one version: benign with probability 0.8 when right, outcomes known for a share of them.</summary>
+    private static IEnumerable<ScoredOutcome> Rows(string version, string arm, int count, double correct, double withOutcome)
+    {
+        var random = new Random(version.GetHashCode(StringComparison.Ordinal));
+        for (var i = 0; i < count; i++)
+        {
+            var right = i < correct * count;
+            var p = 0.55 + (0.4 * random.NextDouble());
+            yield return new ScoredOutcome(version, arm, "benign", new Dictionary<string, double> { ["benign"] = p, ["malignant"] = 1 - p }, null,
+                i % 10 < (int)Math.Round(withOutcome * 10) ? (right ? "benign" : "malignant") : null, null);
+        }
+    }
+}
