@@ -23,7 +23,7 @@ comps = [
  ("json-parse", r"JsonDocument::Parse|JsonDocument::ParseAsyncCore|JsonDocument\+<ParseAsyncCore>"),
  ("validate", r"InstanceValidator::"),
  ("read-instances", r"InstanceReader(\+Scanner)?::"),
- ("ort-bind", r"Shipyard.Onnx\.|ModelScorer::"),
+ ("ort-bind", r"Microsoft.ML.OnnxRuntime\.|OnnxScorer|OnnxOutputs|ModelScorer::"),
  ("to-predictions", r"RawScores::ToPredictions"),
  ("predlog", r"PredictionLog|TryLog"),
  ("json-write", r"JsonOk`1.*ExecuteAsync|JsonSerializer|Utf8JsonWriter|PredictionResponseJson"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Peer benchmark for Shipyard.Onnx (docs/benchmarks.md, "ONNX binding"): the same models, the same work per call
+// Peer benchmark for ONNX Runtime calls (docs/benchmarks.md, "ONNX Runtime"): the same models, the same work per call
 // (wrap a Float32Array as an input tensor, run, read the int64 label and float probabilities) and the same thread
 // settings (1 intra-op, 1 inter-op thread, sequential, all graph optimizations) through onnxruntime-node 1.30.
 //
