@@ -25,6 +25,7 @@ var containerNames = [
   'batch-in'
   'batch-out'
   'prediction-logs'
+  'prediction-feedback'
   'drift-reports'
   deploymentContainerName
 ]
