@@ -88,9 +88,25 @@ public class ExternalDataTests
         Assert.Equal(1234.5, prediction.Value);
     }
 
+    [Fact]
+    public async Task Load_BundledPackageWithALinkLeadingOutOfItsFolder_FailsTheVersion()
+    {
+        await using var world = await TestWorld.StartAsync([], start: false);
+        var folder = Bundle(world, "secret.bin");
+        File.WriteAllBytes(Path.Combine(world.ModelsPath, "outside.bin"), Secret);
+        File.CreateSymbolicLink(Path.Combine(folder, "secret.bin"), Path.Combine(world.ModelsPath, "outside.bin"));
+
+        await world.Registry.StartAsync();
+
+        var version = Assert.Single(world.Registry.Find("leak")!.Versions);
+        Assert.Equal(ModelVersionState.Failed, version.State);
+        Assert.Contains("model.onnx keeps tensor 'W' in 'secret.bin', outside the package folder", version.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("../../secret.bin")]
     [InlineData("/etc/hostname")]
+    [InlineData("secret\0.bin")]
     public async Task Load_BundledPackageWithExternalDataOutsideItsFolder_FailsTheVersion(string location)
     {
         await using var world = await TestWorld.StartAsync([], start: false);

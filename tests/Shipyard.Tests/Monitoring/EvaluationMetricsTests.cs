@@ -32,7 +32,7 @@ public class EvaluationMetricsTests
             d = np.loadtxt(sys.argv[1], delimiter=",", ndmin=2)
             C = int(sys.argv[2]); y, yhat, P = d[:, 0].astype(int), d[:, 1].astype(int), d[:, 2:]
             conf = P[np.arange(len(y)), yhat]
-            bins = np.clip(np.ceil(conf * 10).astype(int) - 1, 0, 9)
+            bins = np.clip(np.ceil(conf * 10 - 1e-9).astype(int) - 1, 0, 9)
             ece = sum(abs((y[bins == b] == yhat[bins == b]).mean() - conf[bins == b].mean()) * (bins == b).sum() / len(y) for b in range(10) if (bins == b).any())
             print(json.dumps({"accuracy": accuracy_score(y, yhat), "logLoss": log_loss(y, P, labels=list(range(C))),
                 "rocAuc": roc_auc_score(y, P[:, 1]) if C == 2 else None,
@@ -103,10 +103,21 @@ public class EvaluationMetricsTests
             se = (p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) ** 0.5
             print(json.dumps({"p": 2 * norm.sf(abs(z)), "lo": p2 - p1 - norm.ppf(0.975) * se, "hi": p2 - p1 + norm.ppf(0.975) * se}))
             """);
-        Assert.Equal(expected.GetProperty("p").GetDouble(), comparison.PValue, Tolerance);
-        Assert.Equal(expected.GetProperty("lo").GetDouble(), comparison.Ci95[0], Tolerance);
+        Assert.Equal(expected.GetProperty("p").GetDouble(), comparison.PValue!.Value, Tolerance);
+        Assert.Equal(expected.GetProperty("lo").GetDouble(), comparison.Ci95![0], Tolerance);
         Assert.Equal(expected.GetProperty("hi").GetDouble(), comparison.Ci95[1], Tolerance);
         Assert.Equal(VersionComparison.RollBack, comparison.Verdict);
+    }
+
+    [Fact]
+    public void OfAccuracy_ASideWithoutOutcomes_IsNotEnoughDataWithNothingToSerialize()
+    {
+        var comparison = VersionComparison.OfAccuracy("1", Accuracy(0.8, 500), "2", ClassificationMetrics.Compute(2, [], [], []), minimumCount: 0);
+
+        Assert.Equal(VersionComparison.NotEnoughData, comparison.Verdict);
+        Assert.Null(comparison.PValue);
+        Assert.Null(comparison.Difference);
+        Assert.Null(comparison.Ci95);
     }
 
     [Theory]

@@ -29,7 +29,7 @@ public class OutcomeEvaluatorTests
         Assert.NotNull(production.Estimated!["accuracy"]);
         Assert.Equal(400, report.Versions["2"].WithOutcome);
         Assert.Equal(VersionComparison.RollBack, report.Comparison!.Verdict);
-        Assert.True(report.Comparison.Difference < 0);
+        Assert.True(report.Comparison.Difference!.Value < 0);
     }
 
     [Fact]

@@ -173,11 +173,12 @@ internal static class BatchPipeline
     {
         try
         {
+            var plan = ManifestPlan.For(manifest);
             var chunk = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
             chunk.Reset();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                ParseRow(reader, map, manifest, chunk);
+                ParseRow(reader, map, manifest, plan, chunk);
                 if (chunk.RowsRead == chunkRows)
                 {
                     chunk.BytesRead = reader.BytesRead;
@@ -202,7 +203,7 @@ internal static class BatchPipeline
         }
     }
 
-    private static void ParseRow(CsvReader reader, ColumnMap map, ModelManifest manifest, BatchChunk chunk)
+    private static void ParseRow(CsvReader reader, ColumnMap map, ModelManifest manifest, ManifestPlan plan, BatchChunk chunk)
     {
         var row = reader.RecordNumber - 1;
         chunk.RowsRead++;
@@ -222,7 +223,6 @@ internal static class BatchPipeline
 
         var index = chunk.Count;
         var features = manifest.Features;
-        var plan = ManifestPlan.For(manifest);
         var width = chunk.FeatureCount;
         var valid = true;
         for (var f = 0; f < features.Count; f++)

@@ -16,10 +16,16 @@ internal sealed class OnnxChunkScorer(OnnxScorer scorer) : IChunkScorer
     /// <inheritdoc />
     public void Score(BatchChunk chunk)
     {
-        var input = new ChunkInput(chunk, ManifestPlan.For(scorer.Manifest));
+        // Runs of at most runtime.maxBatch rows, as HTTP scores (a graph with a fixed batch size takes no more).
+        var plan = ManifestPlan.For(scorer.Manifest);
+        var maxBatch = Math.Max(1, scorer.Manifest.Runtime.MaxBatch);
         try
         {
-            scorer.Score(ref input, chunk.Scores, 0);
+            for (var start = 0; start < chunk.Count; start += maxBatch)
+            {
+                var input = new ChunkInput(chunk, plan, start, Math.Min(maxBatch, chunk.Count - start));
+                scorer.Score(ref input, chunk.Scores, start);
+            }
         }
         catch (ModelRunException e)
         {
@@ -29,10 +35,10 @@ internal sealed class OnnxChunkScorer(OnnxScorer scorer) : IChunkScorer
         }
     }
 
-    /// <summary>A chunk's rows as graph input: its values are row-major [row, feature] doubles in manifest order.</summary>
-    private readonly struct ChunkInput(BatchChunk chunk, ManifestPlan plan) : IScoringInput
+    /// <summary>Rows [start, start + rows) of a chunk as graph input: its values are row-major [row, feature] doubles in manifest order.</summary>
+    private readonly struct ChunkInput(BatchChunk chunk, ManifestPlan plan, int start, int rows) : IScoringInput
     {
-        public int Rows => chunk.Count;
+        public int Rows => rows;
 
         public void PackFloat(int input, Span<float> destination) => Pack<float, ToFloat>(input, destination);
 
@@ -47,13 +53,13 @@ internal sealed class OnnxChunkScorer(OnnxScorer scorer) : IChunkScorer
             var features = plan.InputFeatures[input];
             var width = features.Length;
             var stride = chunk.FeatureCount;
-            for (var r = 0; r < chunk.Count; r++)
+            for (var r = 0; r < rows; r++)
             {
+                var row = (start + r) * stride;
                 for (var j = 0; j < width; j++)
                 {
                     var f = features[j];
-                    destination[(r * width) + j] = chunk.Texts?[(r * stride) + f]
-                        ?? chunk.Numbers[(r * stride) + f].ToString(CultureInfo.InvariantCulture);
+                    destination[(r * width) + j] = chunk.Texts?[row + f] ?? chunk.Numbers[row + f].ToString(CultureInfo.InvariantCulture);
                 }
             }
         }
@@ -67,11 +73,12 @@ internal sealed class OnnxChunkScorer(OnnxScorer scorer) : IChunkScorer
             var width = features.Length;
             var stride = chunk.FeatureCount;
             var numbers = chunk.Numbers;
-            for (var r = 0; r < chunk.Count; r++)
+            for (var r = 0; r < rows; r++)
             {
+                var row = (start + r) * stride;
                 for (var j = 0; j < width; j++)
                 {
-                    destination[(r * width) + j] = TConvert.From(numbers[(r * stride) + features[j]]);
+                    destination[(r * width) + j] = TConvert.From(numbers[row + features[j]]);
                 }
             }
         }

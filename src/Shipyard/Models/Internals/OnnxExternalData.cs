@@ -12,7 +12,8 @@ namespace Shipyard.Models.Internals;
 /// </summary>
 /// <remarks>
 /// A hand-written walk of the protobuf wire format over exactly the messages that can hold a tensor, with field numbers
-/// from onnx/onnx.proto (IR version 10): ModelProto.graph (7) and .functions (25); FunctionProto.node (7);
+/// from onnx/onnx.proto (IR version 10): ModelProto.graph (7) and .functions (25); FunctionProto.node (7) and
+/// .attribute_proto (11);
 /// GraphProto.node (1), .initializer (5), .sparse_initializer (15); NodeProto.attribute (5); AttributeProto.t (5),
 /// .g (6), .tensors (10), .graphs (11), .sparse_tensor (22), .sparse_tensors (23); SparseTensorProto.values (1),
 /// .indices (2); TensorProto.name (8), .external_data (13), .data_location (14); StringStringEntryProto.key (1),
@@ -58,7 +59,14 @@ internal static class OnnxExternalData
         foreach (var reference in references)
         {
             var location = reference.Location;
-            var full = location.Length == 0 || Path.IsPathRooted(location) ? null : Path.GetFullPath(Path.Combine(root, location));
+            var full = location.Length == 0 || location.Contains('\0', StringComparison.Ordinal) || Path.IsPathRooted(location) ? null : Path.GetFullPath(Path.Combine(root, location));
+
+            // A link inside the folder must not lead out of it either.
+            if (full is not null && File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                full = target.FullName;
+            }
+
             if (full is null || !full.StartsWith(root, StringComparison.Ordinal))
             {
                 return $"model.onnx keeps tensor '{reference.Tensor}' in '{location}', outside the package folder; external data must be a file inside {root}.";
@@ -83,11 +91,22 @@ internal static class OnnxExternalData
             switch (field)
             {
                 case 7: Graph(body, found, 0); break;
-                case 25: ProtoWireReader.ForEachLengthDelimited(body, (f, node) => { if (f == 7) { Node(node, found, 0); } }); break;
+                case 25: Function(body, found); break;
             }
         });
         return found;
     }
+
+    /// <summary>FunctionProto: its nodes (7) and its attributes' defaults (attribute_proto, 11), which ORT inlines.</summary>
+    private static void Function(ReadOnlySpan<byte> function, List<ExternalDataReference> found) =>
+        ProtoWireReader.ForEachLengthDelimited(function, (field, body) =>
+        {
+            switch (field)
+            {
+                case 7: Node(body, found, 0); break;
+                case 11: Attribute(body, found, 0); break;
+            }
+        });
 
     private static void Graph(ReadOnlySpan<byte> graph, List<ExternalDataReference> found, int depth)
     {

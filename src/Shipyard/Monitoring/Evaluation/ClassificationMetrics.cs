@@ -185,8 +185,9 @@ public sealed record ClassificationMetrics
         {
             var p = probabilities[(r * classes) + predicted[r]];
 
-            // Bins (0, 0.1], (0.1, 0.2], …, (0.9, 1]; a probability of 0 goes to the first.
-            var bin = Math.Clamp((int)Math.Ceiling(p * CalibrationBins) - 1, 0, CalibrationBins - 1);
+            // Bins (0, 0.1], (0.1, 0.2], …, (0.9, 1]; a probability of 0 goes to the first. The tolerance keeps an edge
+            // in its own bin: 0.3 * 10 is 3.0000000000000004 in binary floating point.
+            var bin = Math.Clamp((int)Math.Ceiling((p * CalibrationBins) - 1e-9) - 1, 0, CalibrationBins - 1);
             confidence[bin] += p;
             hits[bin] += actual[r] == predicted[r] ? 1 : 0;
             counts[bin]++;

@@ -107,6 +107,11 @@ public sealed class FeedbackStore(IBlobStore store, TimeProvider? time = null)
             foreach (var line in (await store.ReadAllTextAsync(Container, name, cancellationToken).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var entry = JsonSerializer.Deserialize(line, FeedbackJson.Default.FeedbackLine)!;
+                if (latest.TryGetValue(entry.PredictionId, out var seen) && seen.Received > entry.Received)
+                {
+                    continue; // two submissions in one millisecond: the later received wins, whatever the blob order
+                }
+
                 latest[entry.PredictionId] = new RecordedOutcome(entry.PredictionId, entry.Actual.ValueKind == JsonValueKind.String ? entry.Actual.GetString() : null,
                     entry.Actual.ValueKind == JsonValueKind.Number ? entry.Actual.GetDouble() : null, entry.Received);
             }

@@ -70,7 +70,7 @@ public static class OutcomeEvaluator
         var scored = new List<int>(rows.Count);
         for (var r = 0; r < rows.Count; r++)
         {
-            predicted[r] = rows[r].Label is { } label && index.TryGetValue(label, out var p) ? p : 0;
+            var known = rows[r].Label is { } label && index.TryGetValue(label, out predicted[r]);
             if (withProbabilities)
             {
                 for (var c = 0; c < classes; c++)
@@ -79,7 +79,9 @@ public static class OutcomeEvaluator
                 }
             }
 
-            if (rows[r].ActualLabel is { } actual && index.ContainsKey(actual))
+            // A prediction the manifest cannot name (a label the model invented) has no class to score; it counts
+            // among the predictions, not in the realised metrics.
+            if (known && rows[r].ActualLabel is { } actual && index.ContainsKey(actual))
             {
                 scored.Add(r);
             }

@@ -27,15 +27,15 @@ public sealed record VersionComparison
     /// <summary>The test used: two-proportion z-test or Welch z-test.</summary>
     public required string Test { get; init; }
 
-    /// <summary>Candidate minus baseline (for MAE, negative is better).</summary>
-    public required double Difference { get; init; }
+    /// <summary>Candidate minus baseline (for MAE, negative is better); null while either side has no outcome.</summary>
+    public required double? Difference { get; init; }
 
-    /// <summary>95% interval of the difference.</summary>
+    /// <summary>95% interval of the difference; null while either side has no outcome.</summary>
     [JsonPropertyName("ci95")]
-    public required double[] Ci95 { get; init; }
+    public required double[]? Ci95 { get; init; }
 
-    /// <summary>Two-sided p-value of the test (NaN when either side has no outcome).</summary>
-    public required double PValue { get; init; }
+    /// <summary>Two-sided p-value of the test; null while either side has no outcome.</summary>
+    public required double? PValue { get; init; }
 
     /// <summary>promote, keep, roll back or not enough data.</summary>
     public required string Verdict { get; init; }
@@ -68,6 +68,12 @@ public sealed record VersionComparison
 
     private static VersionComparison Build(string baseline, string candidate, string metric, string test, double difference, double error, double p, bool higherIsBetter, bool enough, double alpha)
     {
+        if (!double.IsFinite(difference))
+        {
+            // A side without outcomes: nothing to compare yet.
+            return new VersionComparison { Baseline = baseline, Candidate = candidate, Metric = metric, Test = test, Difference = null, Ci95 = null, PValue = null, Verdict = NotEnoughData };
+        }
+
         var better = higherIsBetter ? difference > 0 : difference < 0;
         var verdict = !enough ? NotEnoughData : p < alpha ? (better ? Promote : RollBack) : Keep;
         return new VersionComparison

@@ -58,29 +58,37 @@ internal sealed class OnnxScorer : IDisposable
         ArgumentNullException.ThrowIfNull(manifest);
         var exposed = ExposeZipMapInput(manifest, model, modelPath);
         var logId = $"{manifest.Name}/{manifest.Version}";
-        InferenceSession session;
-        string provider;
-        try
+        while (true)
         {
-            (session, provider, fallback) = OnnxSessionFactory.Create(exposed?.Model ?? model, modelPath, manifest.Runtime, logId);
-        }
-        catch (SessionCreateException e) when (exposed is not null && !e.ProviderFailed)
-        {
-            // Never worse than the model as written: without the extra output, ORT reads the ZipMap as before.
-            exposed = null;
-            (session, provider, fallback) = OnnxSessionFactory.Create(model, modelPath, manifest.Runtime, logId);
-        }
+            InferenceSession session;
+            string provider;
+            try
+            {
+                (session, provider, fallback) = OnnxSessionFactory.Create(exposed?.Model ?? model, modelPath, manifest.Runtime, logId);
+            }
+            catch (SessionCreateException e) when (exposed is not null && !e.ProviderFailed)
+            {
+                // Never worse than the model as written: without the extra output, ORT reads the ZipMap as before.
+                exposed = null;
+                continue;
+            }
 
-        var problems = new List<string>();
-        CheckInputs(manifest, session, problems);
-        var outputs = OnnxOutputs.Plan(manifest, session, problems, exposed);
-        if (problems.Count > 0)
-        {
+            var problems = new List<string>();
+            CheckInputs(manifest, session, problems);
+            var outputs = OnnxOutputs.Plan(manifest, session, problems, exposed);
+            if (problems.Count == 0)
+            {
+                return new OnnxScorer(session, manifest, provider, outputs!);
+            }
+
             session.Dispose();
-            throw new SessionCreateException("model.json does not match model.onnx: " + string.Join("; ", problems), providerFailed: false);
-        }
+            if (exposed is null)
+            {
+                throw new SessionCreateException("model.json does not match model.onnx: " + string.Join("; ", problems), providerFailed: false);
+            }
 
-        return new OnnxScorer(session, manifest, provider, outputs!);
+            exposed = null; // the exposed tensor is not what the plan expects: read the maps instead
+        }
     }
 
     /// <summary>Whether probabilities are read from the tensor feeding the model's ZipMap instead of its maps.</summary>
@@ -167,12 +175,20 @@ internal sealed class OnnxScorer : IDisposable
                 var s = Rent<string>(length, rented, i);
                 input.PackString(i, s.AsSpan(0, length));
                 var tensor = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
-                for (var k = 0; k < length; k++)
+                try
                 {
-                    tensor.StringTensorSetElementAt(s[k].AsSpan(), k);
-                }
+                    for (var k = 0; k < length; k++)
+                    {
+                        tensor.StringTensorSetElementAt(s[k].AsSpan(), k);
+                    }
 
-                return tensor;
+                    return tensor;
+                }
+                catch
+                {
+                    tensor.Dispose();
+                    throw;
+                }
         }
     }
 
