@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Shipyard.Server.Hosting;
+
+/// <summary>Where and how the server listens: default address, limits, timeouts, shutdown.</summary>
+public static class ShipyardHostingExtensions
+{
+    /// <summary>The standalone address when nothing else is configured (the Functions host's local port, DESIGN.md "Running it").</summary>
+    public const string DefaultStandaloneUrl = "http://localhost:7071";
+
+    /// <summary>The configuration key of ASP.NET Core's log level, Warning unless configured.</summary>
+    public const string AspNetCoreLogLevel = "Logging:LogLevel:Microsoft.AspNetCore";
+
+    /// <summary>
+    /// The configured URLs (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>),
+    /// else <see cref="DefaultStandaloneUrl"/>. Also: Kestrel's body limit raised to the upload limit (smaller per-route limits
+    /// are enforced while reading), request time limits (<see cref="RequestTimeLimitExtensions"/>), and the shutdown grace period for draining requests and flushing logs.
+    /// </summary>
+    public static WebApplicationBuilder AddShipyardHosting(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        // Lowest-priority defaults (every other configuration source overrides them). At Information, ASP.NET Core writes
+        // four lines per request (request starting/finished, endpoint executing/executed): more work than the
+        // prediction, and a flood in the Functions host's log stream. Logging__LogLevel__Microsoft.AspNetCore=Information
+        // brings them back.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new(AspNetCoreLogLevel, nameof(LogLevel.Warning))] });
+
+        // Options are resolved lazily from the final configuration (tests and hosts may add settings after this call).
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var http = kestrel.ApplicationServices.GetRequiredService<IOptions<HttpServerOptions>>().Value;
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = Math.Max(http.MaxUploadBytes, http.MaxRequestBodyBytes);
+        });
+
+        if (!HasConfiguredAddress(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(DefaultStandaloneUrl);
+        }
+
+        builder.Services.AddSingleton<RequestDeadlines>();
+
+        // Kestrel stops accepting, lets in-flight requests finish, then hosted services (the prediction-log flush) stop.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<HttpServerOptions>>((host, options) => host.ShutdownTimeout = options.Value.ShutdownTimeout);
+        return builder;
+    }
+
+    private static bool HasConfiguredAddress(ConfigurationManager configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpPortsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpsPortsKey])
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
+}
