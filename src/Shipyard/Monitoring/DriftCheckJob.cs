@@ -4,15 +4,13 @@ using Microsoft.Extensions.Logging;
 using Shipyard.Monitoring.Baselines;
 using Shipyard.Monitoring.Reports;
 using Shipyard.Scoring;
-using Shipyard.Storage;
 using Shipyard.Telemetry;
 
 namespace Shipyard.Monitoring;
 
 /// <summary>
 /// One run of the drift check over every model version with traffic (the routing's production and canary versions):
-/// flushes this process's prediction log, loads each version's <c>baseline.json</c> (store package first, then the
-/// bundled one, as the registry does), runs <see cref="DriftMonitor"/> over the window that ends now, and emits
+/// flushes this process's prediction log, loads each version's <c>baseline.json</c> (<see cref="ModelRegistry.ReadPackageFileAsync"/>), runs <see cref="DriftMonitor"/> over the window that ends now, and emits
 /// telemetry: event <c>DriftReport</c> per report, event <c>DriftDetected</c> (dimensions <c>model</c>, <c>version</c>)
 /// when the configured rule alerts, metric <c>DriftScore</c> per feature and <c>DriftedShare</c> per report.
 /// Used by the <c>DriftCheck</c> timer function and the standalone server's scheduler; runs never overlap
@@ -22,7 +20,6 @@ public sealed partial class DriftCheckJob(
     ModelRegistry registry,
     PredictionLogWriter predictionLog,
     DriftMonitor monitor,
-    IBlobStore store,
     IShipyardTelemetry telemetry,
     ILogger<DriftCheckJob> logger) : IDisposable
 {
@@ -118,37 +115,15 @@ public sealed partial class DriftCheckJob(
         return new DriftCheckOutcome(model.Name, version, report.Status, result.JsonBlobName, alerted, result.RetrainRequested, report.TopDriftedFeatures);
     }
 
-    /// <summary>baseline.json of the version: from the store package when the version was loaded from the store, else the bundled folder.</summary>
+    /// <summary>baseline.json of the version, where the registry finds the version's package files.</summary>
     private async Task<BaselineProfile?> LoadBaselineAsync(ModelInfo model, string version, CancellationToken cancellationToken)
     {
-        var info = model.Versions.FirstOrDefault(v => v.Version == version);
-        var blobName = $"{model.Name}/{version}/baseline.json";
-        var origin = $"{ModelRegistry.Container}/{blobName}";
-        string? json = null;
-        if (info is null || info.Source == ModelSource.Store)
-        {
-            try
-            {
-                json = await store.ReadAllTextAsync(ModelRegistry.Container, blobName, cancellationToken).ConfigureAwait(false);
-            }
-            catch (BlobNotFoundException)
-            {
-                // Not uploaded with the package: the bundled copy, if any, is next.
-            }
-        }
-
-        if (json is null && registry.BundledPath is { } bundled && File.Exists(Path.Combine(bundled, model.Name, version, "baseline.json")))
-        {
-            origin = Path.Combine(bundled, model.Name, version, "baseline.json");
-            json = await File.ReadAllTextAsync(origin, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (json is null)
+        if (await registry.ReadPackageFileAsync(model.Name, version, "baseline.json", cancellationToken).ConfigureAwait(false) is not var (origin, content))
         {
             return null;
         }
 
-        var baseline = BaselineProfileJson.Deserialize(json, origin);
+        var baseline = BaselineProfileJson.Deserialize(System.Text.Encoding.UTF8.GetString(content), origin);
         if (baseline.Model != model.Name || baseline.Version != version)
         {
             throw new InvalidDataException($"{origin} profiles {baseline.Model} v{baseline.Version}, not {model.Name} v{version}.");
