@@ -83,7 +83,7 @@ public static class KServeApi
     }
 
     /// <summary>Runs an infer request on the (production or given) version.</summary>
-    public static async Task<Results<JsonOk<InferResponse>, ProblemHttpResult>> InferAsync(string name, string? version, [AsParameters] PredictDependencies dependencies)
+    public static async Task<Results<SerializedOk<InferResponse>, ProblemHttpResult>> InferAsync(string name, string? version, [AsParameters] PredictDependencies dependencies)
     {
         ArgumentNullException.ThrowIfNull(dependencies);
         var errors = RouteChecks.Check(name, version);
@@ -97,7 +97,7 @@ public static class KServeApi
         var request = InferBody.Parse(body.RootElement, dependencies.Reader.Options.MaxInstancesPerRequest);
         var response = await dependencies.Predictions.InferAsync(name, version, request, http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers[PredictApi.ModelVersionHeader] = response.ModelVersion;
-        return JsonOk.Of(response);
+        return SerializedOk.Of(response);
     }
 
     private static (ModelInfo? Model, ModelVersionInfo? Version, ProblemHttpResult? Problem) Resolve(string name, string? version, ModelRegistry registry)

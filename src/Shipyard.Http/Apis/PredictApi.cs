@@ -31,14 +31,14 @@ public static class PredictApi
     }
 
     /// <summary>Scores with the version routing picks (production or canary).</summary>
-    public static Task<Results<JsonOk<PredictionResponse>, ProblemHttpResult>> Predict(string name, [AsParameters] PredictDependencies dependencies) =>
+    public static Task<Results<SerializedOk<PredictionResponse>, ProblemHttpResult>> Predict(string name, [AsParameters] PredictDependencies dependencies) =>
         PredictCoreAsync(name, null, dependencies);
 
     /// <summary>Scores with an explicit version.</summary>
-    public static Task<Results<JsonOk<PredictionResponse>, ProblemHttpResult>> PredictVersion(string name, string version, [AsParameters] PredictDependencies dependencies) =>
+    public static Task<Results<SerializedOk<PredictionResponse>, ProblemHttpResult>> PredictVersion(string name, string version, [AsParameters] PredictDependencies dependencies) =>
         PredictCoreAsync(name, version, dependencies);
 
-    private static async Task<Results<JsonOk<PredictionResponse>, ProblemHttpResult>> PredictCoreAsync(string name, string? version, PredictDependencies dependencies)
+    private static async Task<Results<SerializedOk<PredictionResponse>, ProblemHttpResult>> PredictCoreAsync(string name, string? version, PredictDependencies dependencies)
     {
         var errors = RouteChecks.Check(name, version);
         if (errors.Count > 0)
@@ -60,7 +60,7 @@ public static class PredictApi
             },
             http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers[ModelVersionHeader] = response.Version;
-        return JsonOk.Of(response, PredictionResponseJson.TryWrite);
+        return SerializedOk.Of(response, PredictionResponseJson.TryWrite);
     }
 
     private static RouteHandlerBuilder WithPredictMetadata(this RouteHandlerBuilder builder) => builder

@@ -5,13 +5,13 @@ namespace Shipyard.Server.Security;
 
 /// <summary>
 /// Who the caller of a request is, the way Azure Functions decides it: a key in header <c>x-functions-key</c> or query
-/// <c>code</c>, compared in constant time with <see cref="AuthOptions"/> (<see cref="CallerTickets"/>), on every
+/// <c>code</c>, compared in constant time with <see cref="AuthOptions"/> (<see cref="AuthenticationResultCache"/>), on every
 /// endpoint the server listens on (under the Functions host, the host checks keys and this class is not used).
 /// <see cref="RolePolicyEvaluator"/> asks it for Shipyard's policies, which
 /// name <see cref="SchemeName"/>; refusals are answered by <see cref="FunctionKeyChallenge"/>. A singleton; keys are
 /// never logged, and the caller id is a short hash of the key.
 /// </summary>
-public sealed class FunctionKeyAuthenticator(CallerTickets tickets, IHostEnvironment environment)
+public sealed class FunctionKeyAuthenticator(AuthenticationResultCache results, IHostEnvironment environment)
 {
     /// <summary>The authentication scheme: named by Shipyard's policies and by the identities of authenticated callers.</summary>
     public const string SchemeName = "FunctionKey";
@@ -33,10 +33,10 @@ public sealed class FunctionKeyAuthenticator(CallerTickets tickets, IHostEnviron
         var key = ReadKey(context.Request);
         if (key is null)
         {
-            return AnonymousAllowed(context) ? tickets.Anonymous : NoKey;
+            return AnonymousAllowed(context) ? results.Anonymous : NoKey;
         }
 
-        return tickets.ForKey(key) ?? WrongKey;
+        return results.ForKey(key) ?? WrongKey;
     }
 
     /// <summary>The key a request carries (header first, then query), or null.</summary>
@@ -53,7 +53,7 @@ public sealed class FunctionKeyAuthenticator(CallerTickets tickets, IHostEnviron
     }
 
     private bool AnonymousAllowed(HttpContext context) =>
-        tickets.Options.AllowAnonymous ?? (environment.IsDevelopment() && IsLoopback(context));
+        results.Options.AllowAnonymous ?? (environment.IsDevelopment() && IsLoopback(context));
 
     private static bool IsLoopback(HttpContext context)
     {

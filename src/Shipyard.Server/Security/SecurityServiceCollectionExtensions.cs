@@ -15,7 +15,7 @@ public static class SecurityServiceCollectionExtensions
     public static IServiceCollection AddShipyardSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
-        services.AddSingleton<CallerTickets>();
+        services.AddSingleton<AuthenticationResultCache>();
         services.AddSingleton<FunctionKeyAuthenticator>();
         services.AddAuthorizationBuilder()
             .AddPolicy(ShipyardRoles.CallerPolicy, p => p.AddAuthenticationSchemes(FunctionKeyAuthenticator.SchemeName).RequireRole(ShipyardRoles.Caller))

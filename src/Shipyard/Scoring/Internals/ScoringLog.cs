@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Shipyard.Scoring.Internals;
 
-/// <summary>Log messages of the prediction log writer.</summary>
-internal static partial class PredictionLogLog
+/// <summary>Log messages of scoring: the prediction log writer and shadow runs.</summary>
+internal static partial class ScoringLog
 {
     [LoggerMessage(2001, LogLevel.Warning, "Writing prediction log blob {Blob} failed (attempt {Attempt}); retrying.")]
     public static partial void WriteRetry(ILogger logger, Exception exception, string blob, int attempt);

@@ -12,14 +12,14 @@ namespace Shipyard.Server.Security;
 /// <see cref="AuthOptions"/> change (configuration reload). The principals are shared by every request they
 /// authenticate, so nothing may mutate them (nothing in Shipyard or ASP.NET Core's pipeline does).
 /// </summary>
-public sealed class CallerTickets
+public sealed class AuthenticationResultCache
 {
     private readonly IOptionsMonitor<AuthOptions> _auth;
     private readonly IConfiguration _configuration;
     private volatile Snapshot _snapshot;
 
     /// <summary>Creates the cache (DI singleton).</summary>
-    public CallerTickets(IOptionsMonitor<AuthOptions> auth, IConfiguration configuration)
+    public AuthenticationResultCache(IOptionsMonitor<AuthOptions> auth, IConfiguration configuration)
     {
         _auth = auth;
         _configuration = configuration;

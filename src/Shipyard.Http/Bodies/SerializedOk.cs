@@ -13,13 +13,13 @@ namespace Shipyard.Http.Bodies;
 /// chunk, in two socket writes that wake the client twice. The predict routes answer small bodies at high rates, where
 /// that second write costs more than holding the body in memory; the OpenAPI metadata is the same as <c>Ok&lt;T&gt;</c>'s.
 /// </summary>
-public sealed class JsonOk<T> : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IContentTypeHttpResult, IEndpointMetadataProvider
+public sealed class SerializedOk<T> : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IContentTypeHttpResult, IEndpointMetadataProvider
 {
     private const string JsonContentType = "application/json; charset=utf-8";
 
     private readonly Func<T, JsonSerializerOptions, byte[]?>? _write;
 
-    internal JsonOk(T value, Func<T, JsonSerializerOptions, byte[]?>? write)
+    internal SerializedOk(T value, Func<T, JsonSerializerOptions, byte[]?>? write)
     {
         Value = value;
         _write = write;
@@ -58,15 +58,15 @@ public sealed class JsonOk<T> : IResult, IStatusCodeHttpResult, IValueHttpResult
     }
 }
 
-/// <summary>Creates <see cref="JsonOk{T}"/>.</summary>
-public static class JsonOk
+/// <summary>Creates <see cref="SerializedOk{T}"/>.</summary>
+public static class SerializedOk
 {
     /// <summary>200 with <paramref name="value"/> as JSON, <c>Content-Length</c> set.</summary>
-    public static JsonOk<T> Of<T>(T value) => new(value, null);
+    public static SerializedOk<T> Of<T>(T value) => new(value, null);
 
     /// <summary>
     /// 200 with <paramref name="value"/> as the JSON <paramref name="write"/> gives for the app's HTTP JSON options,
     /// which must be the bytes the serializer would give with them (its tests compare them); where it gives null, the serializer writes.
     /// </summary>
-    public static JsonOk<T> Of<T>(T value, Func<T, JsonSerializerOptions, byte[]?> write) => new(value, write);
+    public static SerializedOk<T> Of<T>(T value, Func<T, JsonSerializerOptions, byte[]?> write) => new(value, write);
 }
