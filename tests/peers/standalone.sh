@@ -14,7 +14,7 @@ bench_workspace() {
   write_body "$BODY"
 }
 
-# build_release OUT: Release builds of the function app into OUT/app and of the load client into OUT/load, unless
+# build_release OUT: Release builds of the standalone server into OUT/app and of the load client into OUT/load, unless
 # NO_BUILD is set (reuse them). Not into src/*/bin, so a run does not clash with other builds in the checkout.
 build_release() {
   if [ -z "${NO_BUILD:-}" ]; then

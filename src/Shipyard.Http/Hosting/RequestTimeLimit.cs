@@ -8,7 +8,4 @@ public enum RequestTimeLimit
 
     /// <summary><c>Shipyard:Http:UploadTimeout</c> (10 min by default): model package uploads.</summary>
     Upload,
-
-    /// <summary>None here: function invocations, which run as long as the Functions host's <c>functionTimeout</c> allows.</summary>
-    None,
 }

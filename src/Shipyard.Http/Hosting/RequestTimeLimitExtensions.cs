@@ -1,6 +1,6 @@
 namespace Shipyard.Http.Hosting;
 
-/// <summary>Marks endpoints with their <see cref="RequestTimeLimit"/> and adds the middleware that enforces it.</summary>
+/// <summary>Marks endpoints with their <see cref="RequestTimeLimit"/> (the standalone server's middleware enforces it).</summary>
 public static class RequestTimeLimitExtensions
 {
     /// <summary>Gives the endpoints of <paramref name="builder"/> the time limit <paramref name="limit"/>.</summary>
@@ -11,9 +11,6 @@ public static class RequestTimeLimitExtensions
         builder.WithMetadata(new RequestTimeLimitMetadata(limit));
         return builder;
     }
-
-    /// <summary>Enforces the time limits (after routing, which picks the endpoint and so its limit).</summary>
-    public static IApplicationBuilder UseRequestTimeLimits(this IApplicationBuilder app) => app.UseMiddleware<RequestTimeLimitMiddleware>();
 }
 
 /// <summary>Endpoint metadata naming the endpoint's <see cref="RequestTimeLimit"/>.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Shipyard.Http.Hosting;
 
 namespace Shipyard.Server.Hosting;
 

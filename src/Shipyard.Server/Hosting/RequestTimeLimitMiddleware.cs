@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Shipyard.Http.Hosting;
 
 namespace Shipyard.Server.Hosting;
 
@@ -16,7 +17,6 @@ internal sealed partial class RequestTimeLimitMiddleware(RequestDelegate next, R
     {
         var timeout = context.GetEndpoint()?.Metadata.GetMetadata<RequestTimeLimitMetadata>()?.Limit switch
         {
-            RequestTimeLimit.None => Timeout.InfiniteTimeSpan,
             RequestTimeLimit.Upload => _upload,
             _ => _request,
         };

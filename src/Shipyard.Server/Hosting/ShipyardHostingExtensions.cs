@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
+using Shipyard.Http.Hosting;
 
 namespace Shipyard.Server.Hosting;
 
@@ -46,6 +47,9 @@ public static class ShipyardHostingExtensions
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<HttpServerOptions>>((host, options) => host.ShutdownTimeout = options.Value.ShutdownTimeout);
         return builder;
     }
+
+    /// <summary>Enforces the endpoints' <see cref="RequestTimeLimit"/>s (after routing, which picks the endpoint and so its limit).</summary>
+    public static IApplicationBuilder UseRequestTimeLimits(this IApplicationBuilder app) => app.UseMiddleware<RequestTimeLimitMiddleware>();
 
     private static bool HasConfiguredAddress(ConfigurationManager configuration) =>
         !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey])

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Shipyard.Http.Security;
 
 namespace Shipyard.Server.Security;
 

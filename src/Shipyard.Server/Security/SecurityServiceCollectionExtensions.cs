@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Shipyard.Http.Security;
 
 namespace Shipyard.Server.Security;
 
