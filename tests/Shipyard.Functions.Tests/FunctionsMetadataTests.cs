@@ -41,7 +41,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Metadata_ListsExactlyTheHttpRoutesAndTheThreeTriggers()
     {
-        var names = Functions.Value.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToArray();
+        var names = Functions.Value.Select(f => f.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToArray();
         string[] expected = [.. HttpFunctions.Keys, "BatchScore", "DriftCheck", "StreamScore"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), names);
     }
@@ -54,7 +54,7 @@ public sealed class FunctionsMetadataTests
             var trigger = Trigger(name, "httpTrigger");
             Assert.True(route == trigger.GetProperty("route").GetString(), $"{name}: route {trigger.GetProperty("route")}");
             Assert.True(string.Equals(authLevel, trigger.GetProperty("authLevel").GetString(), StringComparison.OrdinalIgnoreCase), $"{name}: authLevel {trigger.GetProperty("authLevel")}");
-            Assert.Equal([methods], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
+            Assert.Equal(new[] { methods }, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()));
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class HealthFunctions(ModelRegistry registry)
 
     /// <summary><c>GET /v2/health/live</c>.</summary>
     [Function("KServeLive")]
-    public IResult Live([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/health/live")] HttpRequest request) => KServeApi.Live();
+    public static IResult Live([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/health/live")] HttpRequest request) => KServeApi.Live();
 
     /// <summary><c>GET /v2/health/ready</c>.</summary>
     [Function("KServeReady")]

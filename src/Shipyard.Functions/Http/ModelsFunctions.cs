@@ -40,7 +40,7 @@ public sealed class ModelsFunctions(ModelRegistry registry, IBlobStore store)
 
     /// <summary><c>GET /v2</c>: server metadata.</summary>
     [Function("KServeServerMetadata")]
-    public IResult ServerMetadata([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2")] HttpRequest request) =>
+    public static IResult ServerMetadata([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2")] HttpRequest request) =>
         KServeApi.ServerMetadata();
 
     /// <summary><c>GET /v2/models/{name}</c>.</summary>

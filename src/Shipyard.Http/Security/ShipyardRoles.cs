@@ -1,6 +1,6 @@
 namespace Shipyard.Http.Security;
 
-/// <summary>Role claims given by <see cref="FunctionKeyAuthenticator"/> and the policies that require them.</summary>
+/// <summary>Role claims the standalone server gives callers (its FunctionKeyAuthenticator) and the policies the routes require; under the Functions host, authLevel does this.</summary>
 public static class ShipyardRoles
 {
     /// <summary>May call predict, infer and read routes (a function key, the admin key, or an allowed anonymous caller).</summary>
