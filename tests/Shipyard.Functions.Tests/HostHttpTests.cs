@@ -9,7 +9,7 @@ using Xunit;
 namespace Shipyard.Functions.Tests;
 
 /// <summary>The HTTP functions through the real Functions host: its key checks, and answers equal to the standalone server's.</summary>
-[Collection(FunctionsHostCollection.Name)]
+[Collection(FunctionsHostGroup.Name)]
 public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer server)
 {
     private readonly HttpClient _standalone = server.CreateClient();
@@ -107,12 +107,13 @@ public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer se
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    // Prediction ids (present when the prediction log samples the request) are unique per answer; everything else must match.
     private static string WithoutPredictionIds(string json)
     {
         var node = JsonNode.Parse(json)!.AsObject();
         foreach (var prediction in node["predictions"]!.AsArray())
         {
-            Assert.True(prediction!.AsObject().Remove("predictionId"), "every prediction carries a predictionId");
+            prediction!.AsObject().Remove("predictionId");
         }
 
         return node.ToJsonString();

@@ -11,7 +11,7 @@ using Xunit;
 namespace Shipyard.Functions.Tests;
 
 /// <summary>The blob (Event Grid), queue and timer triggers through the real Functions host, against Azurite.</summary>
-[Collection(FunctionsHostCollection.Name)]
+[Collection(FunctionsHostGroup.Name)]
 public sealed class HostTriggerTests(FunctionsHostFixture host)
 {
     private static readonly TimeSpan TriggerLimit = TimeSpan.FromSeconds(90);

@@ -1,4 +1,5 @@
 using Shipyard.Models;
+using Shipyard.Monitoring;
 
 namespace Shipyard.Server.Monitoring;
 

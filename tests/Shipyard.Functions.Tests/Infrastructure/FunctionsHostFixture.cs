@@ -123,7 +123,8 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         var exports = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!line.StartsWith("export ", StringComparison.Ordinal) || line.IndexOf('=', StringComparison.Ordinal) is var eq and < 0)
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (!line.StartsWith("export ", StringComparison.Ordinal) || eq < 0)
             {
                 continue;
             }
