@@ -1,3 +1,4 @@
+using Shipyard.Testing;
 using System.Net;
 using Shipyard.Server.Tests.Infrastructure;
 using Xunit;

@@ -1,3 +1,4 @@
+using Shipyard.Testing;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Shipyard.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using Shipyard.Server.Tests.Infrastructure;

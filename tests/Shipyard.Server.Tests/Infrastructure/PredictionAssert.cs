@@ -1,3 +1,4 @@
+using Shipyard.Testing;
 using System.Text.Json;
 using Xunit;
 

@@ -1,3 +1,4 @@
+using Shipyard.Testing;
 using System.Globalization;
 using System.Net;
 using Shipyard.Server.RateLimiting;

@@ -1,3 +1,4 @@
+using Shipyard.Testing;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Shipyard.Testing;
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
