@@ -22,6 +22,11 @@ if [ -z "${NO_BUILD:-}" ]; then
   dotnet build -c Release tests/peers/load -o "$OUT/load" -v q -nologo >/dev/null
 fi
 
+# App settings as `func start` reads them from local.settings.json (storage comes from start-host.sh's Azurite).
+eval "$(python3 -c 'import json, shlex
+for k, v in json.load(open("local.settings.sample.json"))["Values"].items():
+    if k not in ("AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"): print(f"export {k}={shlex.quote(v)}")')"
+
 start=$(date +%s%N)
 eval "$(FUNCHOST_LOG=quiet AZURITE_BIN_DIR="$PWD/node_modules/.bin" RUN_DIR="$WORK/host" "$FUNCHOST/start-host.sh" "$OUT/functions" "$(free_port)")"
 trap '"$FUNCHOST/stop-host.sh" "$FUNCHOST_RUN_DIR" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
@@ -36,5 +41,8 @@ grep -q '^non2xx 0$' "$WORK/wrk.txt" && grep -q '^socket_errors 0$' "$WORK/wrk.t
 rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
 echo "saturation (wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s): $rps req/s; $(grep -E '^ +(50|99)%' "$WORK/wrk.txt" | tr -s ' ' | tr '\n' ';')"
 half=$(python3 -c "print(round($rps/2))")
-echo "half load ($half req/s): $(dotnet "$OUT/load/LoadClient.dll" --url "$URL" --body "$BODY" --rate "$half" --duration "$DURATION" --connections "$CONNECTIONS" --warmup 3)"
+# The result names the URL, function key included: print the figures only.
+dotnet "$OUT/load/LoadClient.dll" --url "$URL" --body "$BODY" --rate "$half" --duration "$DURATION" --connections "$CONNECTIONS" --warmup 3 \
+  | python3 -c 'import json, sys; r = json.load(sys.stdin); r.pop("Url", None); print("half load:", json.dumps(r))'
+
 echo "$(date -u +%FT%TZ) $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); FUNCHOST_LOG=quiet; breast-cancer v1, 1 instance/request"
