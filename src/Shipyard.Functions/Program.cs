@@ -4,14 +4,8 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Shipyard;
-using Shipyard.Batch;
 using Shipyard.Functions.Http;
-using Shipyard.Http.Forwarding;
 using Shipyard.Http.Hosting;
-using Shipyard.Http.Telemetry;
-using Shipyard.Monitoring;
-using Shipyard.Streaming;
 
 // Shipyard's function app (DESIGN.md §3 "Functions"): the .NET isolated worker with ASP.NET Core integration. The
 // Functions host checks keys and runs the triggers; the services are the ones the standalone server registers.
@@ -21,13 +15,7 @@ builder.ConfigureFunctionsWebApplication();
 // After the ASP.NET Core integration's own middleware: bad input thrown by a handler becomes its problem+json answer.
 builder.UseMiddleware<HttpProblemMiddleware>();
 
-builder.Services.AddShipyardTelemetry(builder.Configuration);
-builder.Services.AddShipyard(builder.Configuration);
-builder.Services.AddShipyardHttp(builder.Configuration);
-builder.Services.AddShipyardGpuForwarding(builder.Configuration);
-builder.Services.AddShipyardDrift(builder.Configuration);
-builder.Services.AddShipyardBatch(builder.Configuration);
-builder.Services.AddShipyardStreaming(builder.Configuration);
+builder.Services.AddShipyardApp(builder.Configuration);
 
 // The worker's Kestrel receives the requests the host proxies: let uploads through up to the upload limit (smaller
 // per-route limits are enforced while reading, as in the server).
