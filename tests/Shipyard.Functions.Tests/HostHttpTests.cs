@@ -12,7 +12,6 @@ namespace Shipyard.Functions.Tests;
 [Collection(FunctionsHostGroup.Name)]
 public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer server)
 {
-    private readonly HttpClient _standalone = server.CreateClient();
 
     public static TheoryData<string, string> Packages()
     {
@@ -46,12 +45,48 @@ public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer se
         var path = $"api/models/{model}/versions/{version}/predict";
 
         using var viaHost = await host.Client.PostAsJsonAsync(new Uri($"{path}?code={host.FunctionKey}", UriKind.Relative), body);
-        using var standalone = await _standalone.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
+        using var standaloneClient = await server.ReadyClientAsync();
+        using var standalone = await standaloneClient.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
 
         Assert.True(viaHost.StatusCode == HttpStatusCode.OK, $"host answered {(int)viaHost.StatusCode}: {await viaHost.Content.ReadAsStringAsync()}");
         Assert.Equal(HttpStatusCode.OK, standalone.StatusCode);
         Assert.Equal(version, viaHost.Headers.GetValues("X-Model-Version").Single());
         Assert.Equal(WithoutPredictionIds(await standalone.Content.ReadAsStringAsync()), WithoutPredictionIds(await viaHost.Content.ReadAsStringAsync()));
+    }
+
+    // Read routes and error answers: the same status, content type and body from both hosts.
+    [Theory]
+    [InlineData("api/models")]
+    [InlineData("api/models/diabetes")]
+    [InlineData("api/models/Not_A_Name")]
+    [InlineData("v2")]
+    [InlineData("v2/health/live")]
+    [InlineData("v2/health/ready")]
+    [InlineData("v2/models/breast-cancer/versions/2")]
+    [InlineData("v2/models/breast-cancer/versions/9/ready")]
+    [InlineData("api/models/diabetes/drift?version=7")]
+    public async Task Get_AnswersAsTheStandaloneServer(string path)
+    {
+        var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        using var viaHost = await host.Client.GetAsync(new Uri($"{path}{separator}code={host.FunctionKey}", UriKind.Relative));
+        using var standaloneClient = await server.ReadyClientAsync();
+        using var standalone = await standaloneClient.GetAsync(new Uri(path, UriKind.Relative));
+
+        await AssertSameAnswerAsync(standalone, viaHost);
+    }
+
+    [Theory]
+    [InlineData("v2/models/diabetes/infer", """{"inputs":[{"name":"age","shape":[1],"datatype":"FP32","data":[0.03]}]}""")]
+    [InlineData("api/models/diabetes/versions/1/predict", "{not json")]
+    [InlineData("api/models/diabetes/versions/1/predict", """{"instances":"none"}""")]
+    [InlineData("api/models/no-such-model/versions/1/predict", """{"instances":[]}""")]
+    public async Task Post_AnswersAsTheStandaloneServer(string path, string body)
+    {
+        using var viaHost = await host.Client.PostAsync(new Uri($"{path}?code={host.FunctionKey}", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var standaloneClient = await server.ReadyClientAsync();
+        using var standalone = await standaloneClient.PostAsync(new Uri(path, UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await AssertSameAnswerAsync(standalone, viaHost);
     }
 
     [Fact]
@@ -67,7 +102,8 @@ public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer se
         var body = new { instances = new[] { new Dictionary<string, object> { ["mean_radius"] = "wide" } } };
         const string path = "api/models/breast-cancer/versions/1/predict";
         using var viaHost = await host.Client.PostAsJsonAsync(new Uri($"{path}?code={host.FunctionKey}", UriKind.Relative), body);
-        using var standalone = await _standalone.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
+        using var standaloneClient = await server.ReadyClientAsync();
+        using var standalone = await standaloneClient.PostAsJsonAsync(new Uri(path, UriKind.Relative), body);
 
         Assert.Equal(HttpStatusCode.BadRequest, viaHost.StatusCode);
         Assert.Equal("application/problem+json", viaHost.Content.Headers.ContentType?.MediaType);
@@ -86,7 +122,8 @@ public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer se
     public async Task KServeModelMetadata_AnswersAsStandalone()
     {
         using var viaHost = await host.Client.GetAsync(new Uri($"v2/models/diabetes?code={host.FunctionKey}", UriKind.Relative));
-        using var standalone = await _standalone.GetAsync(new Uri("v2/models/diabetes", UriKind.Relative));
+        using var standaloneClient = await server.ReadyClientAsync();
+        using var standalone = await standaloneClient.GetAsync(new Uri("v2/models/diabetes", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, viaHost.StatusCode);
         Assert.Equal(await standalone.Content.ReadAsStringAsync(), await viaHost.Content.ReadAsStringAsync());
     }
@@ -105,6 +142,47 @@ public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer se
         using var response = await host.Client.PostAsync(new Uri($"api/admin/models/no-such-model/rollback?code={host.MasterKey}", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task AssertSameAnswerAsync(HttpResponseMessage standalone, HttpResponseMessage viaHost)
+    {
+        var expected = await standalone.Content.ReadAsStringAsync();
+        var actual = await viaHost.Content.ReadAsStringAsync();
+        Assert.True(standalone.StatusCode == viaHost.StatusCode, $"standalone {(int)standalone.StatusCode} {expected}; host {(int)viaHost.StatusCode} {actual}");
+        Assert.Equal(standalone.Content.Headers.ContentType?.MediaType, viaHost.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Comparable(expected), Comparable(actual));
+    }
+
+    // What differs by nature between two processes: a problem's per-request traceId, and when each loaded a version
+    // (loadedAt, in model and version answers). Everything else must match.
+    private static string Comparable(string body)
+    {
+        var node = JsonNode.Parse(body);
+        Strip(node);
+        return node?.ToJsonString() ?? body;
+    }
+
+    private static void Strip(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                obj.Remove("traceId");
+                obj.Remove("loadedAt");
+                foreach (var (_, child) in obj)
+                {
+                    Strip(child);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    Strip(child);
+                }
+
+                break;
+        }
     }
 
     // Prediction ids (present when the prediction log samples the request) are unique per answer; everything else must match.

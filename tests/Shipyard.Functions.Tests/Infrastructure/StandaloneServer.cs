@@ -12,6 +12,24 @@ public sealed class StandaloneServer : WebApplicationFactory<Program>
 {
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), $"shipyard-standalone-{Guid.NewGuid():N}");
 
+    /// <summary>A client once the server's registry has loaded every bundled model (health 200), so answers are comparable.</summary>
+    public async Task<HttpClient> ReadyClientAsync()
+    {
+        var client = CreateClient();
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            using var health = await client.GetAsync(new Uri("api/health", UriKind.Relative));
+            if (health.IsSuccessStatusCode)
+            {
+                return client;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The standalone server did not become ready within 60 s.");
+    }
+
     /// <inheritdoc />
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
