@@ -42,6 +42,25 @@ public sealed class HostTriggerTests(FunctionsHostFixture host)
     }
 
     [Fact]
+    public async Task BatchScore_BadFile_FailedReportOnce_NotRetried()
+    {
+        // A header naming none of the model's features: bad input, answered with a failed report, never a retry loop.
+        var blob = $"breast-cancer/bad-{Guid.NewGuid():N}.csv";
+        await host.Blobs.CreateContainerIfNotExistsAsync("batch-in");
+        await host.Blobs.UploadTextAsync("batch-in", blob, "colour,size\nred,3\n");
+
+        using var response = await PostBlobCreatedAsync(blob);
+        Assert.True(response.IsSuccessStatusCode, $"webhook answered {(int)response.StatusCode}");
+
+        var stem = blob[..^".csv".Length];
+        var report = await host.EventuallyAsync(() => ReadOrNullAsync("batch-out", $"{stem}.report.json"), TriggerLimit, $"batch-out/{stem}.report.json");
+        using var document = JsonDocument.Parse(report);
+        Assert.Equal("failed", document.RootElement.GetProperty("status").GetString());
+        Assert.Null(await host.Blobs.GetPropertiesAsync("batch-out", $"{stem}.scored.csv"));
+        Assert.DoesNotContain($"Executed 'Functions.BatchScore' (Failed", host.HostLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StreamScore_QueueMessage_ProducesItsResult()
     {
         var id = $"host-{Guid.NewGuid():N}";
