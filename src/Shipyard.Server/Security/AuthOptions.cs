@@ -3,7 +3,7 @@ namespace Shipyard.Server.Security;
 /// <summary>
 /// Access keys of the standalone server, bound from <c>Shipyard:Auth</c> (DESIGN.md §3 "Running it").
 /// Clients send a key as Azure Functions clients do: header <c>x-functions-key</c> or query parameter <c>code</c>.
-/// Under the Functions host these settings are not used: the host checks its own keys (function.json authLevel).
+/// Under the Functions host these settings are not used: the host checks its own keys (each function's authLevel).
 /// </summary>
 public sealed record AuthOptions
 {

@@ -81,7 +81,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         // A clean environment for the settings that matter; the rest (PATH, DOTNET_ROOT) is inherited.
-        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "FUNCTIONS_CUSTOMHANDLER_PORT", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AzureWebJobsStorage" })
+        foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AzureWebJobsStorage" })
         {
             start.Environment.Remove(name);
         }

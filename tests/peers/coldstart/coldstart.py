@@ -50,7 +50,6 @@ def one_run(exe, payload):
     data = tempfile.mkdtemp(prefix="shipyard-coldstart-")
     env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Production", Shipyard__Auth__AllowAnonymous="true",
                Shipyard__DataPath=data, Logging__LogLevel__Default="Warning")
-    env.pop("FUNCTIONS_CUSTOMHANDLER_PORT", None)
     start = time.perf_counter()
     proc = subprocess.Popen([exe, "--urls", f"http://127.0.0.1:{port}"], cwd=os.path.dirname(exe), env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
