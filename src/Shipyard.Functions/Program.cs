@@ -10,6 +10,7 @@ using Shipyard.Http.Hosting;
 // Shipyard's function app (DESIGN.md §3 "Functions"): the .NET isolated worker with ASP.NET Core integration. The
 // Functions host checks keys and runs the triggers; the services are the ones the standalone server registers.
 var builder = FunctionsApplication.CreateBuilder(args);
+builder.Configuration.AddShipyardLogLevelDefaults();
 builder.ConfigureFunctionsWebApplication();
 
 // After the ASP.NET Core integration's own middleware: bad input thrown by a handler becomes its problem+json answer.

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Shipyard.Http.Hosting;
 
@@ -10,9 +9,6 @@ public static class ShipyardHostingExtensions
     /// <summary>The standalone address when nothing else is configured (the Functions host's local port, DESIGN.md "Running it").</summary>
     public const string DefaultStandaloneUrl = "http://localhost:7071";
 
-    /// <summary>The configuration key of ASP.NET Core's log level, Warning unless configured.</summary>
-    public const string AspNetCoreLogLevel = "Logging:LogLevel:Microsoft.AspNetCore";
-
     /// <summary>
     /// The configured URLs (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>),
     /// else <see cref="DefaultStandaloneUrl"/>. Also: Kestrel's body limit raised to the upload limit (smaller per-route limits
@@ -22,11 +18,7 @@ public static class ShipyardHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        // Lowest-priority defaults (every other configuration source overrides them). At Information, ASP.NET Core writes
-        // four lines per request (request starting/finished, endpoint executing/executed): more work than the
-        // prediction, and a flood in the Functions host's log stream. Logging__LogLevel__Microsoft.AspNetCore=Information
-        // brings them back.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new(AspNetCoreLogLevel, nameof(LogLevel.Warning))] });
+        builder.Configuration.AddShipyardLogLevelDefaults();
 
         // Options are resolved lazily from the final configuration (tests and hosts may add settings after this call).
         builder.WebHost.ConfigureKestrel(kestrel =>
