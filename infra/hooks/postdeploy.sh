@@ -38,7 +38,7 @@ while [ -z "$key" ] && [ "$attempt" -lt 30 ]; do
   fi
 done
 if [ -z "$key" ]; then
-  echo "postdeploy: the function app has no blobs_extension key. Check that BatchScore was deployed (its function.json has \"source\": \"EventGrid\") and the app starts, then run 'azd hooks run postdeploy'." >&2
+  echo "postdeploy: the function app has no blobs_extension key. Check that BatchScore was deployed (its blob trigger has Source = EventGrid) and the app starts, then run 'azd hooks run postdeploy'." >&2
   exit 1
 fi
 

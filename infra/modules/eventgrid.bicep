@@ -1,5 +1,5 @@
 // Event Grid source for the BatchScore blob trigger. Flex Consumption has no polling blob trigger: BatchScore's
-// function.json says "source": "EventGrid", and the storage account's system topic delivers BlobCreated events for
+// BatchScore's [BlobTrigger] says Source = EventGrid, and the storage account's system topic delivers BlobCreated events for
 // batch-in/ to the blob extension's webhook on the function app, authenticated with the host's blobs_extension
 // system key (the pattern of Microsoft's Flex Consumption Event Grid blob trigger samples).
 //
@@ -17,7 +17,7 @@ param functionAppName string
 @description('Create the subscription (needs the deployed BatchScore function, see above).')
 param subscriptionEnabled bool = false
 
-@description('Name of the function that handles the events (function.json folder name).')
+@description('Name of the function that handles the events ([Function] name).')
 param functionName string = 'BatchScore'
 
 @description('Container whose new blobs are scored.')

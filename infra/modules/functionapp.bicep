@@ -56,13 +56,12 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// The language runtime of the app, in this one place. Today Shipyard.Functions is a custom handler: 'custom' / '1.0'
-// (the Flex Consumption custom handler samples). When it becomes a .NET isolated worker (issue 19) this becomes
-// { name: 'dotnet-isolated', version: '10.0' } (a Flex Consumption runtime), together with azure.yaml's
-// `language: dotnet`; tests/Shipyard.Functions.Tests/Deployment/InfraTests.cs keeps the two in step.
+// The language runtime of the app, in this one place: Shipyard.Functions is a .NET isolated worker on .NET 10 (a Flex
+// Consumption runtime), deployed by azd with azure.yaml's `language: dotnet`;
+// tests/Shipyard.Server.Tests/Deployment/InfraTests.cs keeps the two in step.
 var functionRuntime = {
-  name: 'custom'
-  version: '1.0'
+  name: 'dotnet-isolated'
+  version: '10.0'
 }
 
 // 'http' is the always-ready group of every HTTP-triggered function (Health, Models, Predict, KServe, Admin).

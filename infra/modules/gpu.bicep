@@ -1,5 +1,5 @@
 // The GPU tier: a Container Apps environment with a serverless GPU workload profile and one standalone container app
-// running the same Shipyard.Functions process (built from src/Shipyard.Functions/Dockerfile.gpu, ONNX Runtime with the
+// running the standalone Shipyard.Server (built from src/Shipyard.Server/Dockerfile.gpu, ONNX Runtime with the
 // CUDA execution provider). It serves the HTTP API (the function app forwards `cuda` models here) and runs the
 // standalone blob watcher, which claims each batch blob with a conditional write before scoring it, so any number of
 // replicas (and the function app's BatchScore) can share batch-in safely. docs/architecture.md has the reasoning.

@@ -19,7 +19,7 @@ param logAnalyticsWorkspaceId string
 param predictionLogRetentionDays int = 90
 
 // Containers and queues the app uses (DESIGN.md §3 Storage; the team contract for queues). The deployment check in
-// tests/Shipyard.Functions.Tests/Deployment reads these two lists.
+// tests/Shipyard.Server.Tests/Deployment reads these two lists.
 var containerNames = [
   'models'
   'batch-in'

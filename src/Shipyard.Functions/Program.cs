@@ -1,52 +1,26 @@
-using Shipyard;
-using Shipyard.Functions.Apis;
-using Shipyard.Functions.Batch;
-using Shipyard.Functions.CustomHandler;
-using Shipyard.Functions.Forwarding;
-using Shipyard.Functions.Hosting;
-using Shipyard.Functions.Monitoring;
-using Shipyard.Functions.RateLimiting;
-using Shipyard.Functions.Security;
-using Shipyard.Functions.Streaming;
-using Shipyard.Functions.Telemetry;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Shipyard.Functions.Http;
+using Shipyard.Http.Hosting;
 
-// Shipyard's function app: the Azure Functions custom handler when FUNCTIONS_CUSTOMHANDLER_PORT is set,
-// a standalone server on http://localhost:7071 otherwise (DESIGN.md §3 "Running it").
-var builder = WebApplication.CreateBuilder(args);
+// Shipyard's function app (DESIGN.md §3 "Functions"): the .NET isolated worker with ASP.NET Core integration. The
+// Functions host checks keys and runs the triggers; the services are the ones the standalone server registers.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.Configuration.AddShipyardLogLevelDefaults();
+builder.ConfigureFunctionsWebApplication();
 
-builder.AddShipyardHosting();
-builder.Services.AddShipyardTelemetry(builder.Configuration);
-builder.Services.AddShipyard(builder.Configuration);
-builder.Services.AddShipyardHttp();
-builder.Services.AddShipyardGpuForwarding(builder.Configuration);
-builder.Services.AddShipyardDrift(builder.Configuration);
-builder.Services.AddShipyardBatch(builder.Configuration);
-builder.Services.AddShipyardStreaming(builder.Configuration);
-builder.Services.AddShipyardSecurity(builder.Configuration);
-builder.Services.AddShipyardRateLimiting(builder.Configuration);
+// After the ASP.NET Core integration's own middleware: bad input thrown by a handler becomes its problem+json answer.
+builder.UseMiddleware<HttpProblemMiddleware>();
 
-var app = builder.Build();
+builder.Services.AddShipyardApp(builder.Configuration);
 
-app.UseMiddleware<HttpTriggerInvocationMiddleware>();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRouting();
-app.UseRequestTimeLimits();
-app.UseAuthorization();
-app.UseRateLimiter();
+// The worker's Kestrel receives the requests the host proxies: let uploads through up to the upload limit (smaller
+// per-route limits are enforced while reading, as in the server).
+builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpServerOptions>>((kestrel, http) =>
+    kestrel.Limits.MaxRequestBodySize = Math.Max(http.Value.MaxUploadBytes, http.Value.MaxRequestBodyBytes));
 
-app.MapOpenApi("/api/openapi.json").AllowAnonymous().DisableRateLimiting();
-app.MapHealthApi();
-app.MapModelsApi();
-app.MapPredictApi();
-app.MapKServeApi();
-app.MapAdminApi();
-app.MapDriftApi();
-app.MapDriftCheck();
-app.MapBatchScore();
-app.MapStreamScore();
-
-app.Run();
-
-/// <summary>Entry point, visible to WebApplicationFactory tests.</summary>
-public partial class Program;
+builder.Build().Run();

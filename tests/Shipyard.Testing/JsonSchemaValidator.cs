@@ -18,7 +18,7 @@ public static class JsonSchemaValidator
 
     /// <summary>The folder holding the shared schema files.</summary>
     // The repository's byte-exact copies of ../shared/schemas (see SOURCES.md there): CI runs on a fresh clone without ../shared.
-    public static string SchemasFolder => Path.Combine(RepoPaths.Root, "tests", "Shipyard.Functions.Tests", "Deployment", "Schemas");
+    public static string SchemasFolder => Path.Combine(RepoPaths.Root, "tests", "Shipyard.Server.Tests", "Deployment", "Schemas");
 
     /// <summary>Validates <paramref name="json"/> against <paramref name="schemaPath"/>.</summary>
     /// <param name="schemaPath">A schema file; a bare file name is looked up in <see cref="SchemasFolder"/>.</param>

@@ -26,7 +26,7 @@ comps = [
  ("ort-bind", r"Microsoft.ML.OnnxRuntime\.|OnnxScorer|OnnxOutputs|ModelScorer::"),
  ("to-predictions", r"RawScores::ToPredictions"),
  ("predlog", r"PredictionLog|TryLog"),
- ("json-write", r"JsonOk`1.*ExecuteAsync|JsonSerializer|Utf8JsonWriter|PredictionResponseJson"),
+ ("json-write", r"SerializedOk`1.*ExecuteAsync|JsonSerializer|Utf8JsonWriter|PredictionResponseJson"),
  ("microbatcher", r"MicroBatcher"),
  ("telemetry", r"TrackPrediction|TrackMetric"),
  ("predsvc", r"PredictionService"),

@@ -14,11 +14,11 @@ bench_workspace() {
   write_body "$BODY"
 }
 
-# build_release OUT: Release builds of the function app into OUT/app and of the load client into OUT/load, unless
+# build_release OUT: Release builds of the standalone server into OUT/app and of the load client into OUT/load, unless
 # NO_BUILD is set (reuse them). Not into src/*/bin, so a run does not clash with other builds in the checkout.
 build_release() {
   if [ -z "${NO_BUILD:-}" ]; then
-    dotnet build -c Release src/Shipyard.Functions -o "$1/app" -v q -nologo >/dev/null
+    dotnet build -c Release src/Shipyard.Server -o "$1/app" -v q -nologo >/dev/null
     dotnet build -c Release tests/peers/load -o "$1/load" -v q -nologo >/dev/null
   fi
 }
@@ -45,7 +45,7 @@ wait_http() {
   return 1
 }
 
-# start_standalone APPDIR WORKDIR [VAR=value ...]: starts APPDIR/Shipyard.Functions on a free port with its data
+# start_standalone APPDIR WORKDIR [VAR=value ...]: starts APPDIR/Shipyard.Server on a free port with its data
 # folder and log under WORKDIR and the extra environment given; sets SERVER_PID (also added to PIDS) and URL (breast-cancer v1 predict)
 # and returns once it answers the body in $BODY.
 start_standalone() {
@@ -55,7 +55,7 @@ start_standalone() {
   mkdir -p "$work"
   env ASPNETCORE_ENVIRONMENT=Production Shipyard__Auth__AllowAnonymous=true Shipyard__RateLimiting__Enabled=false \
     Shipyard__DataPath="$work/data" DOTNET_GCgen0size=0x1000000 "$@" \
-    "$appdir/Shipyard.Functions" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+    "$appdir/Shipyard.Server" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   URL="http://127.0.0.1:$port/api/models/breast-cancer/versions/1/predict"

@@ -327,6 +327,15 @@ public sealed partial class BlobBatchProcessor
 
         var dot = file.LastIndexOf('.');
         stem = dot > lastSlash + 1 ? file[..dot] : file;
+
+        // A name the store refuses for the input or its outputs ("m//x.csv", "m/a\..\x.csv", a trailing dot) could never
+        // be read or published: say so once instead of failing (and being retried into the poison queue) every time.
+        if ((BlobNames.GetBlobError(blobName) ?? BlobNames.GetBlobError($"{model}/{stem}.scored.csv")) is { } nameError)
+        {
+            problem = $"'{blobName}' is not a name the store accepts for a batch input and its outputs: {nameError}";
+            return false;
+        }
+
         return true;
     }
 

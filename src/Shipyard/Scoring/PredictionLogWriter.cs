@@ -271,14 +271,14 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
                 catch (Exception ex) when (attempt < 3 && ex is not OperationCanceledException)
                 {
                     _containerReady = false;
-                    PredictionLogLog.WriteRetry(_logger, ex, name, attempt);
+                    ScoringLog.WriteRetry(_logger, ex, name, attempt);
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt)).ConfigureAwait(false);
                 }
             }
         }
         catch (Exception ex)
         {
-            PredictionLogLog.WriteFailed(_logger, ex, name, entries.Count);
+            ScoringLog.WriteFailed(_logger, ex, name, entries.Count);
             Drop(entries.Count, "write failed");
         }
         finally
@@ -377,7 +377,7 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
         // One event per 1,000 dropped records: visible in telemetry without flooding it.
         if (before / 1000 != (before + rows) / 1000 || before == 0)
         {
-            PredictionLogLog.Dropped(_logger, rows, reason, before + rows);
+            ScoringLog.Dropped(_logger, rows, reason, before + rows);
             _telemetry.TrackEvent("PredictionLogDropped", new Dictionary<string, string>
             {
                 ["reason"] = reason,

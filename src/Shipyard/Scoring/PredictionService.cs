@@ -188,7 +188,7 @@ public sealed partial class PredictionService
         {
             Interlocked.Decrement(ref _shadowRuns);
             Interlocked.Increment(ref _shadowDropped);
-            PredictionLogLog.ShadowSkipped(_logger, model, version, "too many shadow runs in flight");
+            ScoringLog.ShadowSkipped(_logger, model, version, "too many shadow runs in flight");
             return;
         }
 
@@ -200,7 +200,7 @@ public sealed partial class PredictionService
                 var shadowBatch = batch.Remap(lease.Manifest);
                 if (shadowBatch is null)
                 {
-                    PredictionLogLog.ShadowSkipped(_logger, model, version, "its features are not a subset of the primary version's");
+                    ScoringLog.ShadowSkipped(_logger, model, version, "its features are not a subset of the primary version's");
                     return;
                 }
 
@@ -209,7 +209,7 @@ public sealed partial class PredictionService
             }
             catch (Exception ex)
             {
-                PredictionLogLog.ShadowFailed(_logger, ex, model, version);
+                ScoringLog.ShadowFailed(_logger, ex, model, version);
             }
             finally
             {

@@ -36,7 +36,14 @@ public sealed record StreamOptions
     /// <summary>Ids remembered in memory before the marker blob is consulted (default 100 000).</summary>
     public int MemoryCacheSize { get; init; } = 100_000;
 
-    /// <summary>Whether the standalone poller runs (default true; never under the Functions host, where the trigger does the work).</summary>
+    /// <summary>
+    /// Queues a message's <c>replyTo</c> may name besides <see cref="StreamQueues.ResultQueue"/> (default none): without
+    /// the list, a message could make the app write into any queue it can reach, <c>retrain-requests</c> included.
+    /// Environment: <c>Shipyard__Streaming__ReplyQueues__0=sensor-results</c>.
+    /// </summary>
+    public IReadOnlyList<string> ReplyQueues { get; init; } = [];
+
+    /// <summary>Whether the standalone poller runs (default true; the Functions app has the queue trigger instead).</summary>
     public bool PollerEnabled { get; init; } = true;
 
     /// <summary>Reads the section, then <c>STREAM_MAX_DEQUEUE</c>.</summary>

@@ -10,10 +10,13 @@ namespace Shipyard.Streaming;
 /// (so routing, canary, shadow, prediction logging and telemetry apply; source <c>stream</c>). Final failures — a
 /// malformed message, invalid instances, an unknown model or version, a bad <c>replyTo</c> — become error results;
 /// transient ones (<see cref="ModelNotReadyException"/>, storage or runtime faults) are thrown so the delivery is retried.
+/// A <c>replyTo</c> must be <see cref="StreamQueues.ResultQueue"/> or listed in <see cref="StreamOptions.ReplyQueues"/>.
 /// Thread-safe singleton.
 /// </summary>
-public sealed class StreamScorer(PredictionService predictions)
+public sealed class StreamScorer(PredictionService predictions, StreamOptions? options = null)
 {
+    private readonly HashSet<string> _replyQueues = new(options?.ReplyQueues ?? [], StringComparer.Ordinal) { StreamQueues.ResultQueue };
+
     /// <summary>Error type of a message that is not a valid request.</summary>
     public const string InvalidMessageType = "invalid-message";
 
@@ -68,6 +71,12 @@ public sealed class StreamScorer(PredictionService predictions)
     {
         ArgumentNullException.ThrowIfNull(message);
         var queue = message.ReplyTo ?? StreamQueues.ResultQueue;
+        if (!_replyQueues.Contains(queue))
+        {
+            return new StreamResult(message.Id, StreamQueues.ResultQueue, StreamResultWriter.Error(message.Id, InvalidMessageType, "The message is not a valid scoring request.",
+                [new InputError("replyTo", $"'{queue}' is not a reply queue of this app; omit replyTo for '{StreamQueues.ResultQueue}' or list the queue in Shipyard:Streaming:ReplyQueues")]), StreamResultKind.Rejected);
+        }
+
         try
         {
             var response = await predictions.PredictAsync(

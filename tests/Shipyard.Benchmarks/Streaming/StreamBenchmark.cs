@@ -12,7 +12,7 @@ namespace Shipyard.Benchmarks.Streaming;
 
 /// <summary>
 /// Stream scoring end to end on Azurite: a real Azurite (node_modules, as <see cref="AzuriteFixture"/>), the standalone
-/// server (the Release <c>Shipyard.Functions</c> build in APP_DIR, <c>AzureWebJobsStorage</c> = Azurite, so its
+/// server (the Release <c>Shipyard.Server</c> build in APP_DIR, <c>AzureWebJobsStorage</c> = Azurite, so its
 /// <c>StreamQueuePoller</c> → <c>StreamProcessor</c> → PredictionService path runs exactly as deployed standalone), breast-cancer v1.
 /// For each instances-per-message count: (1) throughput — N messages enqueued by 8 concurrent senders while the server
 /// drains them, msgs/s = N ÷ (last result seen − first send); (2) latency — an open-loop run at half that rate, each
@@ -173,7 +173,7 @@ internal static class StreamBenchmark
     private static async Task<Process> StartServerAsync(string appDir, string connectionString)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo(Path.Combine(Path.GetFullPath(appDir), "Shipyard.Functions"))
+        var start = new ProcessStartInfo(Path.Combine(Path.GetFullPath(appDir), "Shipyard.Server"))
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,

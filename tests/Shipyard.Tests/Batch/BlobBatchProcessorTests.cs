@@ -121,6 +121,21 @@ public abstract class BlobBatchProcessorTests : IAsyncLifetime
         Assert.Equal(BatchOutcomeKind.Ignored, (await processor.ProcessAsync("diabetes/missing.csv")).Kind);
     }
 
+    [Theory]
+    [InlineData("diabetes//x.csv", "empty segments")]
+    [InlineData("diabetes/a\\..\\x.csv", "'\\'")]
+    [InlineData("diabetes/x.csv.", "end with '/' or '.'")]
+    public async Task NameTheStoreRefuses_IgnoredWithTheReason_NotAFault(string blobName, string reason)
+    {
+        // The trigger may name a blob the store cannot read or publish next to: an exception would be retried into the poison queue.
+        var processor = await CreateProcessorAsync();
+
+        var outcome = await processor.ProcessAsync(blobName);
+
+        Assert.Equal(BatchOutcomeKind.Ignored, outcome.Kind);
+        Assert.Contains(reason, outcome.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PoisonInput_FailedOnceThenNeverRetried()
     {

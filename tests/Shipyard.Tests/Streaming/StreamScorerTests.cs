@@ -140,6 +140,23 @@ public sealed class StreamScorerTests
         StreamAssert.Scored(result.Text, "bc-32", samples, 10, 32);
     }
 
+    [Theory]
+    [InlineData("retrain-requests")]
+    [InlineData("someone-elses-queue")]
+    public async Task ScoreAsync_ReplyToNotListed_ErrorResultOnScoreResults_NothingWrittenThere(string replyTo)
+    {
+        await using var world = await StreamWorld.StartAsync();
+        var samples = SampleData.Load("diabetes", "1");
+
+        var result = await world.Scorer.ScoreAsync(StreamWorld.Message("r-x", "diabetes", samples.Instances(0, 1), replyTo: replyTo));
+
+        Assert.Equal(StreamResultKind.Rejected, result.Kind);
+        Assert.Equal(StreamQueues.ResultQueue, result.Queue);
+        Assert.Equal(
+            [("replyTo", $"'{replyTo}' is not a reply queue of this app; omit replyTo for 'score-results' or list the queue in Shipyard:Streaming:ReplyQueues")],
+            StreamAssert.Error(result.Text, "r-x", StreamScorer.InvalidMessageType));
+    }
+
     [Fact]
     public async Task ScoreAsync_NoVersion_IdIsTheStickyCanaryKey()
     {

@@ -22,7 +22,8 @@ internal sealed class StreamWorld : IAsyncDisposable
         Queue = new HookedMessageQueue(queue);
         Options = options;
         Time = time;
-        Scorer = new StreamScorer(models.Service);
+        // The reply queues the tests name (sensor-results exists; nobody-listens does not): allowed, as an operator would list them.
+        Scorer = new StreamScorer(models.Service, options.ReplyQueues.Count > 0 ? options : options with { ReplyQueues = ["sensor-results", "nobody-listens"] });
         Deduplicator = new StreamDeduplicator(Markers, options, time);
         Processor = new StreamProcessor(Scorer, Deduplicator, Queue, options, Telemetry);
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cold start (DESIGN.md §4): process start -> first successful prediction of the self-contained ReadyToRun publish.
 
-Publishes src/Shipyard.Functions once (dotnet publish -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true),
+Publishes src/Shipyard.Server once (dotnet publish -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true),
 then RUNS times: starts the executable standalone on a free loopback port with a fresh data folder, POSTs one
 breast-cancer v1 prediction every 2 ms until one answers 200, and records the time from just before the process was
 spawned to that 200, and the CPU time the process used up to then (a figure the load of other processes does not
@@ -50,7 +50,6 @@ def one_run(exe, payload):
     data = tempfile.mkdtemp(prefix="shipyard-coldstart-")
     env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Production", Shipyard__Auth__AllowAnonymous="true",
                Shipyard__DataPath=data, Logging__LogLevel__Default="Warning")
-    env.pop("FUNCTIONS_CUSTOMHANDLER_PORT", None)
     start = time.perf_counter()
     proc = subprocess.Popen([exe, "--urls", f"http://127.0.0.1:{port}"], cwd=os.path.dirname(exe), env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -84,13 +83,13 @@ def main():
     parser.add_argument("--no-publish", action="store_true")
     args = parser.parse_args()
     if not args.no_publish:
-        command = ["dotnet", "publish", os.path.join(ROOT, "src", "Shipyard.Functions"), "-c", "Release", "-r", "linux-x64",
+        command = ["dotnet", "publish", os.path.join(ROOT, "src", "Shipyard.Server"), "-c", "Release", "-r", "linux-x64",
                    "--self-contained", "-p:PublishReadyToRun=true", "-o", args.publish_dir, "-nologo", "-v", "q"]
         print(" ".join(command), file=sys.stderr)
         published = subprocess.run(command, capture_output=True, text=True)
         if published.returncode != 0:  # MSBuild writes its errors to stdout: show them instead of a bare exit status
             sys.exit(f"publish failed ({published.returncode}):\n{published.stdout}{published.stderr}")
-    exe = os.path.join(args.publish_dir, "Shipyard.Functions")
+    exe = os.path.join(args.publish_dir, "Shipyard.Server")
     payload = body()
     one_run(exe, payload)  # page cache warm-up, not counted
     runs = [one_run(exe, payload) for _ in range(args.runs)]

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using Shipyard.Http.Errors;
+using Shipyard.Scoring;
+
+namespace Shipyard.Http.Apis;
+
+/// <summary>Reads an Open Inference Protocol infer body into <see cref="InferRequest"/>, naming every structural problem.</summary>
+internal static class InferBody
+{
+    private static readonly HashSet<string> TopLevel = ["id", "inputs", "outputs", "parameters"];
+    private static readonly HashSet<string> TensorFields = ["name", "shape", "datatype", "data", "parameters"];
+
+    /// <summary>Parses <paramref name="root"/>.</summary>
+    /// <exception cref="RequestRejectedException">400 listing every problem; 413 when a tensor has more than <paramref name="maxRows"/> rows.</exception>
+    public static InferRequest Parse(JsonElement root, int maxRows)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid([$"body: expected a JSON object {{\"inputs\":[…]}}, got {PredictBody.Describe(root.ValueKind)}."]);
+        }
+
+        var errors = new List<string>();
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!TopLevel.Contains(property.Name))
+            {
+                errors.Add($"{PredictBody.Shorten(property.Name)}: unknown field; expected id, inputs, outputs, parameters.");
+            }
+        }
+
+        string? id = null;
+        if (root.TryGetProperty("id", out var idElement))
+        {
+            if (idElement.ValueKind == JsonValueKind.String)
+            {
+                id = idElement.GetString();
+            }
+            else
+            {
+                errors.Add($"id: expected a string, got {PredictBody.Describe(idElement.ValueKind)}.");
+            }
+        }
+
+        var inputs = new List<InferInputTensor>();
+        if (!root.TryGetProperty("inputs", out var inputsElement))
+        {
+            errors.Add("inputs: required; send {\"inputs\":[{\"name\",\"shape\",\"datatype\",\"data\"}]}.");
+        }
+        else if (inputsElement.ValueKind != JsonValueKind.Array || inputsElement.GetArrayLength() == 0)
+        {
+            errors.Add($"inputs: expected a non-empty array of tensors, got {PredictBody.Describe(inputsElement.ValueKind)}.");
+        }
+        else
+        {
+            var i = 0;
+            foreach (var tensor in inputsElement.EnumerateArray())
+            {
+                if (ParseTensor(tensor, $"inputs[{i}]", errors, maxRows) is { } parsed)
+                {
+                    inputs.Add(parsed);
+                }
+
+                i++;
+            }
+        }
+
+        List<InferRequestedOutput>? outputs = null;
+        if (root.TryGetProperty("outputs", out var outputsElement))
+        {
+            if (outputsElement.ValueKind != JsonValueKind.Array)
+            {
+                errors.Add($"outputs: expected an array of {{\"name\":…}}, got {PredictBody.Describe(outputsElement.ValueKind)}.");
+            }
+            else
+            {
+                outputs = [];
+                var i = 0;
+                foreach (var output in outputsElement.EnumerateArray())
+                {
+                    if (output.ValueKind == JsonValueKind.Object && output.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
+                    {
+                        outputs.Add(new InferRequestedOutput(n.GetString()!));
+                    }
+                    else
+                    {
+                        errors.Add($"outputs[{i}].name: required string.");
+                    }
+
+                    i++;
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw Invalid(errors);
+        }
+
+        return new InferRequest { Id = id, Inputs = inputs, Outputs = outputs };
+    }
+
+    private static InferInputTensor? ParseTensor(JsonElement tensor, string path, List<string> errors, int maxRows)
+    {
+        if (tensor.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{path}: expected a tensor object, got {PredictBody.Describe(tensor.ValueKind)}.");
+            return null;
+        }
+
+        var before = errors.Count;
+        foreach (var property in tensor.EnumerateObject())
+        {
+            if (!TensorFields.Contains(property.Name))
+            {
+                errors.Add($"{path}.{PredictBody.Shorten(property.Name)}: unknown field; expected name, shape, datatype, data, parameters.");
+            }
+        }
+
+        var name = RequiredString(tensor, "name", path, errors);
+        var datatype = RequiredString(tensor, "datatype", path, errors);
+        var shape = new List<long>();
+        if (!tensor.TryGetProperty("shape", out var shapeElement))
+        {
+            errors.Add($"{path}.shape: required.");
+        }
+        else if (shapeElement.ValueKind != JsonValueKind.Array || shapeElement.GetArrayLength() == 0)
+        {
+            errors.Add($"{path}.shape: expected a non-empty array of non-negative integers.");
+        }
+        else
+        {
+            var d = 0;
+            foreach (var dim in shapeElement.EnumerateArray())
+            {
+                if (dim.ValueKind == JsonValueKind.Number && dim.TryGetInt64(out var value) && value >= 0)
+                {
+                    shape.Add(value);
+                }
+                else
+                {
+                    errors.Add($"{path}.shape[{d}]: expected a non-negative integer.");
+                }
+
+                d++;
+            }
+        }
+
+        if (!tensor.TryGetProperty("data", out var data))
+        {
+            errors.Add($"{path}.data: required.");
+        }
+        else if (data.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add($"{path}.data: expected an array, got {PredictBody.Describe(data.ValueKind)}.");
+        }
+
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        if (shape[0] > maxRows)
+        {
+            throw new RequestRejectedException(
+                StatusCodes.Status413PayloadTooLarge,
+                "Too many instances.",
+                [$"{path}.shape[0]: {shape[0]} rows exceed the limit of {maxRows} per request (Shipyard:Http:MaxInstancesPerRequest)."]);
+        }
+
+        return new InferInputTensor { Name = name!, Datatype = datatype!, Shape = shape, Data = data };
+    }
+
+    private static string? RequiredString(JsonElement tensor, string field, string path, List<string> errors)
+    {
+        if (tensor.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text)
+        {
+            return text;
+        }
+
+        errors.Add($"{path}.{field}: required non-empty string.");
+        return null;
+    }
+
+    private static RequestRejectedException Invalid(IReadOnlyList<string> errors) =>
+        new(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors);
+}

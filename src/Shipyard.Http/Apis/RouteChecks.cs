@@ -1,0 +1,26 @@
+using Shipyard.Models;
+
+namespace Shipyard.Http.Apis;
+
+/// <summary>Checks of user-supplied route values before they reach the registry (names end up in blob paths).</summary>
+internal static class RouteChecks
+{
+    /// <summary>Every problem with <paramref name="name"/> and <paramref name="version"/> (when given), field first; empty when valid.</summary>
+    public static List<string> Check(string name, string? version = null)
+    {
+        var errors = new List<string>(2);
+        if (!ModelManifest.IsValidName(name))
+        {
+            errors.Add($"name: '{Shorten(name)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters, starting with a letter or digit).");
+        }
+
+        if (version is not null && !ModelManifest.IsValidVersion(version))
+        {
+            errors.Add($"version: '{Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as \"1\").");
+        }
+
+        return errors;
+    }
+
+    private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Microsoft.ApplicationInsights;
+using Microsoft.ApplicationInsights.DataContracts;
+using Shipyard.Telemetry;
+
+namespace Shipyard.Http.Telemetry;
+
+/// <summary>
+/// <see cref="IShipyardTelemetry"/> over the Application Insights classic SDK (WorkerService 2.21.0; DESIGN.md §1).
+/// Per-model request count, latency, errors and batch size are pre-aggregated metrics (<see cref="TelemetryClient.GetMetric(string, string, string)"/>):
+/// they cost a dictionary update per call and are sent once a minute, so they never block a request.
+/// Events ("ModelLoaded", "DriftDetected", "BatchCompleted", …) and other metrics ("RowsPerSecond") go through the
+/// SDK's in-memory channel. Registered only when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is configured.
+/// </summary>
+public sealed partial class ApplicationInsightsShipyardTelemetry : IShipyardTelemetry
+{
+    /// <summary>Metric: latency of each prediction call in milliseconds (its count is the request count).</summary>
+    public const string LatencyMetric = "PredictionLatencyMs";
+
+    /// <summary>Metric: rows per prediction call (the batch size).</summary>
+    public const string RowsMetric = "PredictionRows";
+
+    /// <summary>Metric: 1 per failed prediction call.</summary>
+    public const string ErrorsMetric = "PredictionErrors";
+
+    /// <summary>Event sent when a model version finished loading (customDimensions.status succeeded|failed).</summary>
+    public const string ModelLoadedEvent = "ModelLoaded";
+
+    private readonly TelemetryClient _client;
+    private readonly ILogger<ApplicationInsightsShipyardTelemetry> _logger;
+
+    /// <summary>Creates the telemetry sink (DI).</summary>
+    public ApplicationInsightsShipyardTelemetry(TelemetryClient client, ILogger<ApplicationInsightsShipyardTelemetry> logger)
+    {
+        _client = client;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public void TrackPrediction(string model, string version, int rows, TimeSpan elapsed, bool success) => Guard(() =>
+    {
+        _client.GetMetric(LatencyMetric, "model", "version").TrackValue(elapsed.TotalMilliseconds, model, version);
+        _client.GetMetric(RowsMetric, "model", "version").TrackValue(rows, model, version);
+        if (!success)
+        {
+            _client.GetMetric(ErrorsMetric, "model", "version").TrackValue(1, model, version);
+        }
+    });
+
+    /// <inheritdoc />
+    public void TrackModelLoaded(string model, string version, TimeSpan elapsed, bool success, string? errorMessage) => Guard(() =>
+    {
+        var telemetry = new EventTelemetry(ModelLoadedEvent);
+        telemetry.Properties["model"] = model;
+        telemetry.Properties["version"] = version;
+        telemetry.Properties["status"] = success ? "succeeded" : "failed";
+        telemetry.Properties["elapsedMs"] = elapsed.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+        if (errorMessage is not null)
+        {
+            telemetry.Properties["error"] = errorMessage;
+        }
+
+        _client.TrackEvent(telemetry);
+    });
+
+    /// <inheritdoc />
+    public void TrackEvent(string name, IReadOnlyDictionary<string, string>? properties = null) => Guard(() =>
+    {
+        var telemetry = new EventTelemetry(name);
+        Copy(properties, telemetry.Properties);
+        _client.TrackEvent(telemetry);
+    });
+
+    /// <inheritdoc />
+    public void TrackMetric(string name, double value, IReadOnlyDictionary<string, string>? properties = null) => Guard(() =>
+    {
+        var telemetry = new MetricTelemetry { Name = name, Sum = value, Count = 1 };
+        Copy(properties, telemetry.Properties);
+        _client.TrackMetric(telemetry);
+    });
+
+    private static void Copy(IReadOnlyDictionary<string, string>? from, IDictionary<string, string> to)
+    {
+        if (from is null)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in from)
+        {
+            to[key] = value;
+        }
+    }
+
+    // Telemetry must never fail a request or a batch: a broken channel is logged and ignored.
+    private void Guard(Action track)
+    {
+        try
+        {
+            track();
+        }
+#pragma warning disable CA1031 // Any telemetry failure is non-fatal by design.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogTrackFailed(_logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Application Insights telemetry could not be recorded.")]
+    private static partial void LogTrackFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shipyard.Telemetry;
+
+namespace Shipyard.Http.Telemetry;
+
+/// <summary>Registers Application Insights only when a connection string is configured; otherwise nothing is sent.</summary>
+public static class TelemetryServiceCollectionExtensions
+{
+    /// <summary>The setting the Functions host and Azure use for the connection string.</summary>
+    public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>
+    /// With <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> set: adds the WorkerService SDK and replaces the domain's
+    /// no-op <see cref="IShipyardTelemetry"/> with <see cref="ApplicationInsightsShipyardTelemetry"/>. Without it: no change.
+    /// </summary>
+    public static IServiceCollection AddShipyardTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration[ConnectionStringSetting];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return services;
+        }
+
+        services.AddApplicationInsightsTelemetryWorkerService(o =>
+        {
+            o.ConnectionString = connectionString;
+
+            // The Functions host records requests; we send metrics, events, dependencies and logs.
+            o.EnableAdaptiveSampling = false;
+        });
+        services.RemoveAll<IShipyardTelemetry>();
+        services.AddSingleton<IShipyardTelemetry, ApplicationInsightsShipyardTelemetry>();
+        return services;
+    }
+}

@@ -1,0 +1,37 @@
+using Shipyard.Http.Apis;
+using Shipyard.Http.Hosting;
+using Shipyard.Server.Hosting;
+using Shipyard.Server.RateLimiting;
+using Shipyard.Server.Security;
+
+// Shipyard's standalone server on http://localhost:7071 (DESIGN.md §3 "Running it"): the HTTP API of Shipyard.Http,
+// key checks and rate limits of its own, and the jobs the Functions app runs from triggers.
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddShipyardHosting();
+builder.Services.AddShipyardApp(builder.Configuration);
+builder.Services.AddShipyardBackgroundJobs(builder.Configuration);
+builder.Services.AddShipyardSecurity(builder.Configuration);
+builder.Services.AddShipyardRateLimiting(builder.Configuration);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRouting();
+app.UseRequestTimeLimits();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi("/api/openapi.json").AllowAnonymous().DisableRateLimiting();
+app.MapHealthApi();
+app.MapModelsApi();
+app.MapPredictApi();
+app.MapKServeApi();
+app.MapAdminApi();
+app.MapDriftApi();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory tests.</summary>
+public partial class Program;

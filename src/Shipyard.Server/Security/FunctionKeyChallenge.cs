@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace Shipyard.Server.Security;
+
+/// <summary>
+/// What a refused caller is told (the authorization middleware's result handler): 401 with
+/// <c>WWW-Authenticate: FunctionKey …</c> naming the header to send a key in, or 403 when the caller's key is valid but
+/// lacks the role (a function key on an admin route). A caller without a key is always told to send one, also when the
+/// policy "forbids" an allowed anonymous caller. Status-code pages turn both into problem+json. A singleton.
+/// </summary>
+public sealed class FunctionKeyChallenge : IAuthorizationMiddlewareResultHandler
+{
+    /// <summary>The challenge sent with 401.</summary>
+    public const string Challenge = "FunctionKey realm=\"shipyard\", header=\"x-functions-key\"";
+
+    /// <inheritdoc />
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(authorizeResult);
+        if (authorizeResult.Succeeded)
+        {
+            return next(context);
+        }
+
+        if (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated == true)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = Challenge;
+        }
+
+        return Task.CompletedTask;
+    }
+}
