@@ -30,11 +30,8 @@ public sealed record StorageClientOptions
     /// <summary>Blob client options with these settings.</summary>
     internal BlobClientOptions ToBlobClientOptions() => Configure(new BlobClientOptions());
 
-    /// <summary>
-    /// Queue client options with these settings. Messages are base64 (UTF-8) on the wire, as the Functions host writes
-    /// them and its queue trigger expects them (the host's default, <c>messageEncoding: base64</c>).
-    /// </summary>
-    internal QueueClientOptions ToQueueClientOptions() => Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    /// <summary>Queue client options with these settings and <paramref name="encoding"/>.</summary>
+    internal QueueClientOptions ToQueueClientOptions(QueueMessageEncoding encoding) => Configure(new QueueClientOptions { MessageEncoding = encoding });
 
     private T Configure<T>(T options)
         where T : ClientOptions

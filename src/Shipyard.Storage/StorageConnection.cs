@@ -165,13 +165,13 @@ public sealed class StorageConnection
             : new BlobServiceClient(endpoint, Credential!, options.ToBlobClientOptions());
     }
 
-    /// <summary>A queue service client for this account, base64 message encoding.</summary>
-    internal QueueServiceClient CreateQueueServiceClient(StorageClientOptions options)
+    /// <summary>A queue service client for this account with the given SDK options (message encoding, event handlers).</summary>
+    internal QueueServiceClient CreateQueueServiceClient(QueueClientOptions options)
     {
         var endpoint = QueueEndpoint ?? throw new ArgumentException("The storage connection has no queue endpoint (set QueueEndpoint, or AzureWebJobsStorage__queueServiceUri next to AzureWebJobsStorage__blobServiceUri).");
         return SharedKey is { } key
-            ? new QueueServiceClient(endpoint, key, options.ToQueueClientOptions())
-            : new QueueServiceClient(endpoint, Credential!, options.ToQueueClientOptions());
+            ? new QueueServiceClient(endpoint, key, options)
+            : new QueueServiceClient(endpoint, Credential!, options);
     }
 
     /// <inheritdoc />

@@ -44,11 +44,11 @@ public static class StorageFactory
             ? new AzureBlobStore(connection, options)
             : new FileBlobStore(GetDataPath(configuration), logger: loggerFactory?.CreateLogger<FileBlobStore>());
 
-    /// <summary>Creates the message queue configuration selects (Azure queues, or files under the data path).</summary>
+    /// <summary>Creates the message queue configuration selects (Azure queues, or files under the data path); <paramref name="loggerFactory"/> logs moves of undecodable messages.</summary>
     /// <exception cref="ArgumentException">The settings give a blob endpoint but no queue endpoint.</exception>
-    public static IMessageQueue CreateMessageQueue(IConfiguration configuration, StorageClientOptions? options = null) =>
+    public static IMessageQueue CreateMessageQueue(IConfiguration configuration, StorageClientOptions? options = null, ILoggerFactory? loggerFactory = null) =>
         GetConnection(configuration) is { } connection
-            ? new AzureMessageQueue(WithQueueEndpoint(connection), options)
+            ? new AzureMessageQueue(WithQueueEndpoint(connection), options, loggerFactory?.CreateLogger<AzureMessageQueue>())
             : new FileMessageQueue(GetDataPath(configuration));
 
     /// <summary>

@@ -20,7 +20,7 @@ public static class StorageServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         StorageFactory.Validate(configuration);
         services.TryAddSingleton(sp => StorageFactory.CreateBlobStore(configuration, loggerFactory: sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(_ => StorageFactory.CreateMessageQueue(configuration));
+        services.TryAddSingleton(sp => StorageFactory.CreateMessageQueue(configuration, loggerFactory: sp.GetService<ILoggerFactory>()));
         return services;
     }
 }

@@ -1,25 +1,45 @@
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Shipyard.Storage;
 
 /// <summary>
 /// <see cref="IMessageQueue"/> over Azure.Storage.Queues (<see cref="QueueClient"/>): Azure Storage or Azurite, with
-/// the same retries and authentication as <see cref="AzureBlobStore"/>. Message text is base64 (UTF-8) on the wire,
-/// as the Functions host writes and its queue trigger reads it.
+/// the same retries and authentication as <see cref="AzureBlobStore"/>. Message text is base64 (UTF-8) on the wire
+/// (<see cref="QueueMessageEncoding.Base64"/>), as the Functions host writes it and its queue trigger reads it.
 /// </summary>
+/// <remarks>
+/// A received message that is not base64 (put by some other tool) cannot be decoded; left alone it would fail every
+/// receive of a batch it is in. As the Functions host does, it is moved as-is to <c>{queue}-poison</c> (created when
+/// missing), deleted from the queue and logged; peeks just leave it out.
+/// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a storage queue client; the name says so.")]
-public sealed class AzureMessageQueue : IMessageQueue
+public sealed partial class AzureMessageQueue : IMessageQueue
 {
+    /// <summary>The suffix of the queue an undecodable message is moved to (the Functions host's convention).</summary>
+    public const string PoisonSuffix = "-poison";
+
     private readonly QueueServiceClient _service;
+    private readonly QueueServiceClient _raw;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the client for the queue endpoint of <paramref name="connection"/>.</summary>
+    /// <param name="connection">The account.</param>
+    /// <param name="options">Retries and transport; null for the defaults.</param>
+    /// <param name="logger">Where moves of undecodable messages are logged; null for none.</param>
     /// <exception cref="ArgumentException">The connection has no queue endpoint.</exception>
-    public AzureMessageQueue(StorageConnection connection, StorageClientOptions? options = null)
+    public AzureMessageQueue(StorageConnection connection, StorageClientOptions? options = null, ILogger<AzureMessageQueue>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _service = connection.CreateQueueServiceClient(options ?? new StorageClientOptions());
+        options ??= new StorageClientOptions();
+        var encoded = options.ToQueueClientOptions(QueueMessageEncoding.Base64);
+        encoded.MessageDecodingFailed += MoveUndecodableAsync;
+        _service = connection.CreateQueueServiceClient(encoded);
+        _raw = connection.CreateQueueServiceClient(options.ToQueueClientOptions(QueueMessageEncoding.None));
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         Endpoint = connection.QueueEndpoint!;
     }
 
@@ -143,6 +163,25 @@ public sealed class AzureMessageQueue : IMessageQueue
             throw mapped;
         }
     }
+
+    // Raised by the SDK inside ReceiveMessagesAsync / PeekMessagesAsync for each message it could not decode; the
+    // message is then left out of the result.
+    private async Task MoveUndecodableAsync(QueueMessageDecodingFailedEventArgs args)
+    {
+        if (args.ReceivedMessage is not { } message)
+        {
+            return; // peeked: not ours to move
+        }
+
+        var poison = _raw.GetQueueClient(args.Queue.Name + PoisonSuffix);
+        await poison.CreateIfNotExistsAsync(cancellationToken: args.CancellationToken).ConfigureAwait(false);
+        await poison.SendMessageAsync(message.Body, cancellationToken: args.CancellationToken).ConfigureAwait(false);
+        await _raw.GetQueueClient(args.Queue.Name).DeleteMessageAsync(message.MessageId, message.PopReceipt, args.CancellationToken).ConfigureAwait(false);
+        LogMovedUndecodable(message.MessageId, args.Queue.Name, poison.Name);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} in queue {Queue} is not base64 (the encoding the Functions host uses); moved as-is to {PoisonQueue}")]
+    private partial void LogMovedUndecodable(string messageId, string queue, string poisonQueue);
 
     private QueueClient Queue(string queue)
     {

@@ -36,5 +36,22 @@ public sealed class AzureMessageQueueTests(AzuriteFixture azurite) : MessageQueu
         Assert.Equal(Text, Assert.Single(await Queue.ReceiveAsync(name, 1, TimeSpan.FromSeconds(30))).Text);
     }
 
+    [Fact]
+    public async Task Receive_MessageNotBase64_MovedAsIsToPoisonQueue_OthersStillDelivered()
+    {
+        var name = await NewQueueAsync();
+        await RawClient(name).SendMessageAsync("plain {not base64}");
+        await Queue.SendAsync(name, "good");
+
+        var peeked = await Queue.PeekAsync(name, 32);
+        var received = await Queue.ReceiveAsync(name, 32, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["good"], peeked.Select(m => m.Text));
+        Assert.Equal(["good"], received.Select(m => m.Text));
+        var poisoned = Assert.Single((await RawClient(name + AzureMessageQueue.PoisonSuffix).PeekMessagesAsync(32)).Value);
+        Assert.Equal("plain {not base64}", poisoned.Body.ToString());
+        Assert.Equal(1, (await RawClient(name).GetPropertiesAsync()).Value.ApproximateMessagesCount); // only "good" (hidden) is left
+    }
+
     private QueueClient RawClient(string name) => new(azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
 }
