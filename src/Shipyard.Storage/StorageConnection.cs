@@ -75,7 +75,8 @@ public sealed class StorageConnection
     }
 
     /// <summary>Parses a storage connection string (account key, endpoints, or <c>UseDevelopmentStorage=true</c>).</summary>
-    /// <exception cref="ArgumentException">A required part is missing or malformed (the message names it; the key is never echoed).</exception>
+    /// <exception cref="ArgumentException">A required part is missing or malformed: the message names the part (it is the
+    /// whole message, no parameter name is appended) and never echoes a value, so the key cannot leak through it.</exception>
     public static StorageConnection Parse(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -85,7 +86,7 @@ public sealed class StorageConnection
             var equals = part.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new ArgumentException($"Storage connection string has a part without 'name=value' (part {parts.Count + 1}).", nameof(connectionString));
+                throw new ArgumentException($"Storage connection string has a part without 'name=value' (part {parts.Count + 1}).");
             }
 
             parts[part[..equals].Trim()] = part[(equals + 1)..].Trim();
@@ -94,7 +95,7 @@ public sealed class StorageConnection
         if (parts.TryGetValue("UseDevelopmentStorage", out var dev) && bool.TryParse(dev, out var useDev) && useDev)
         {
             var host = parts.TryGetValue("DevelopmentStorageProxyUri", out var proxy)
-                ? Uri.TryCreate(proxy, UriKind.Absolute, out var proxyUri) ? proxyUri : throw new ArgumentException("Storage connection string DevelopmentStorageProxyUri is not an absolute URI.", nameof(connectionString))
+                ? Uri.TryCreate(proxy, UriKind.Absolute, out var proxyUri) ? proxyUri : throw new ArgumentException("Storage connection string DevelopmentStorageProxyUri is not an absolute URI.")
                 : new Uri("http://127.0.0.1");
             return new(
                 new Uri($"{host.Scheme}://{host.Host}:10000/{DevelopmentAccount}"),
@@ -106,20 +107,20 @@ public sealed class StorageConnection
 
         if (parts.ContainsKey("SharedAccessSignature"))
         {
-            throw new ArgumentException("Storage connection strings with SharedAccessSignature are not supported; use AccountName/AccountKey or an identity-based connection (AzureWebJobsStorage__accountName).", nameof(connectionString));
+            throw new ArgumentException("Storage connection strings with SharedAccessSignature are not supported; use AccountName/AccountKey or an identity-based connection (AzureWebJobsStorage__accountName).");
         }
 
         var account = parts.GetValueOrDefault("AccountName");
         var key = parts.GetValueOrDefault("AccountKey");
         if (string.IsNullOrEmpty(account) || string.IsNullOrEmpty(key))
         {
-            throw new ArgumentException($"Storage connection string needs AccountName and AccountKey (missing: {(string.IsNullOrEmpty(account) ? "AccountName" : "AccountKey")}).", nameof(connectionString));
+            throw new ArgumentException($"Storage connection string needs AccountName and AccountKey (missing: {(string.IsNullOrEmpty(account) ? "AccountName" : "AccountKey")}).");
         }
 
         var protocol = parts.GetValueOrDefault("DefaultEndpointsProtocol") ?? "https";
         if (protocol is not ("http" or "https"))
         {
-            throw new ArgumentException($"Storage connection string DefaultEndpointsProtocol is '{protocol}'; expected http or https.", nameof(connectionString));
+            throw new ArgumentException($"Storage connection string DefaultEndpointsProtocol is '{protocol}'; expected http or https.");
         }
 
         var suffix = parts.GetValueOrDefault("EndpointSuffix") ?? "core.windows.net";
@@ -186,7 +187,7 @@ public sealed class StorageConnection
         catch (ArgumentException e)
         {
             // Parse's messages never echo the string (it holds the key); add which setting it came from.
-            throw new ArgumentException($"Setting {EnvironmentName(setting)} is not a usable storage connection string: {WithoutParameter(e)}", e);
+            throw new ArgumentException($"Setting {EnvironmentName(setting)} is not a usable storage connection string: {e.Message}", e);
         }
     }
 
@@ -254,7 +255,4 @@ public sealed class StorageConnection
         name.Length is >= 3 and <= 24 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));
 
     private static string EnvironmentName(string setting) => setting.Replace(":", "__", StringComparison.Ordinal);
-
-    private static string WithoutParameter(ArgumentException e) =>
-        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
 }

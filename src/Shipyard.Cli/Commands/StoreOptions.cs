@@ -134,7 +134,7 @@ internal sealed class StoreOptions
         catch (ArgumentException e)
         {
             // Parse never echoes the string (it holds the key).
-            throw new ArgumentException($"--connection-string is not a usable storage connection string: {e.Message.Replace(" (Parameter 'connectionString')", string.Empty, StringComparison.Ordinal)}", e);
+            throw new ArgumentException($"--connection-string is not a usable storage connection string: {e.Message}", e);
         }
     }
 
