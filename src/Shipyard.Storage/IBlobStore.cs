@@ -2,7 +2,7 @@ namespace Shipyard.Storage;
 
 /// <summary>
 /// The narrow blob storage Shipyard needs: containers of named blobs with ETags, metadata and conditional writes.
-/// Implemented by <see cref="FileBlobStore"/> (embedded, a folder) and AzureBlobStore (Blob REST);
+/// Implemented by <see cref="FileBlobStore"/> (embedded, a folder) and <see cref="AzureBlobStore"/> (Azure.Storage.Blobs);
 /// both pass the same contract tests. Implementations are thread-safe singletons.
 /// </summary>
 /// <remarks>

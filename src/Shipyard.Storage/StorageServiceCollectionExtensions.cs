@@ -12,12 +12,15 @@ public static class StorageServiceCollectionExtensions
     /// Adds <see cref="IBlobStore"/> (and the message queue) as singletons chosen by <see cref="StorageFactory"/>.
     /// Existing registrations win (tests can register their own first).
     /// </summary>
+    /// <exception cref="ArgumentException">The storage settings are malformed or incomplete: thrown here, at start, with a
+    /// message naming the setting (never the key), rather than at the first request.</exception>
     public static IServiceCollection AddShipyardStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        StorageFactory.Validate(configuration);
         services.TryAddSingleton(sp => StorageFactory.CreateBlobStore(configuration, loggerFactory: sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(_ => StorageFactory.CreateMessageQueue(configuration));
+        services.TryAddSingleton(sp => StorageFactory.CreateMessageQueue(configuration, loggerFactory: sp.GetService<ILoggerFactory>()));
         return services;
     }
 }

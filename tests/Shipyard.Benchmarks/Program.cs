@@ -49,6 +49,13 @@ if (args is ["--batch-storage-throughput", var storageCsv, ..])
     return;
 }
 
+// `--batch-storage-memory FILE.csv [MODEL]`: peak RSS of one Azurite->Azurite batch job, see docs/benchmarks.md "Storage".
+if (args is ["--batch-storage-memory", var memoryCsv, ..])
+{
+    await Shipyard.Benchmarks.Batch.BatchStorageThroughputProbe.RunMemoryAsync(memoryCsv, args.Length > 2 ? args[2] : "diabetes");
+    return;
+}
+
 // `--stream-throughput APP_DIR [MESSAGES] [INSTANCES,...]`: queue scoring end to end on Azurite, see docs/benchmarks.md "Streaming".
 if (args is ["--stream-throughput", var streamApp, ..])
 {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shipyard.Monitoring;
 using Shipyard.Monitoring.Baselines;
@@ -35,14 +34,16 @@ internal static class DriftCommands
         {
             model, version, window, modelsPath, minimumRows,
         };
+        var storeOptions = new StoreOptions();
+        storeOptions.AddTo(command, withModelsPath: false);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(parseResult, async stdout =>
         {
             var name = parseResult.GetRequiredValue(model);
             ProfileCommand.ValidateName(name, "--model");
             var root = parseResult.GetRequiredValue(modelsPath).FullName;
             var versions = parseResult.GetValue(version) is { } v ? [v] : RoutedVersions(Path.Combine(root, name, "routing.json"));
-            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-            var store = StorageFactory.CreateBlobStore(configuration);
+            var (store, description, configuration) = storeOptions.Open(parseResult);
+            await stdout.WriteLineAsync($"store:   {description}").ConfigureAwait(false);
             var notifier = new RetrainNotifier(StorageFactory.CreateMessageQueue(configuration), NullLogger<RetrainNotifier>.Instance);
             var options = new DriftMonitorOptions { Window = ParseWindow(parseResult.GetRequiredValue(window)), MinimumRows = parseResult.GetValue(minimumRows) };
             var monitor = new DriftMonitor(store, notifier, NullLogger<DriftMonitor>.Instance, options);

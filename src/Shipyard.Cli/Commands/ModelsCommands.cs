@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Azure;
 using Shipyard.Models;
 using Shipyard.Storage;
 
@@ -16,7 +15,7 @@ internal static class ModelsCommands
     /// <summary>Builds the <c>models</c> group. <paramref name="decorateStore"/> wraps the store (tests inject races).</summary>
     public static Command Create(Func<IBlobStore, IBlobStore>? decorateStore = null)
     {
-        var store = new ModelStoreOptions(decorateStore);
+        var store = new StoreOptions(decorateStore);
         var command = new Command("models", "The model registry: list models, push packages, change routing (production, canary, shadow, rollback).");
         command.Subcommands.Add(ModelsListCommand.Create(store));
         command.Subcommands.Add(ModelsPushCommand.Create(store));
@@ -64,19 +63,6 @@ internal static class ModelsCommands
             catch (Exception ex) when (ex is ModelNotFoundException or ModelNotReadyException or BlobNotFoundException)
             {
                 await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-                return CommandErrors.BadInput;
-            }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or Azure.Identity.AuthenticationFailedException or Azure.Identity.CredentialUnavailableException)
-            {
-                // Storage or sign-in failures: the message names the service error; requests are signed in headers, so
-                // no key appears in it.
-                await error.WriteLineAsync($"error: the store could not be used: {ex.Message}").ConfigureAwait(false);
-                return CommandErrors.BadInput;
-            }
-            catch (AggregateException ex) when (ex.InnerExceptions.Count > 0 && ex.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
-            {
-                // Azure.Core's retry policy gives up with every attempt's failure; the last one says enough.
-                await error.WriteLineAsync($"error: the store could not be used: {ex.InnerExceptions[^1].Message} (gave up after {ex.InnerExceptions.Count} attempts)").ConfigureAwait(false);
                 return CommandErrors.BadInput;
             }
         });

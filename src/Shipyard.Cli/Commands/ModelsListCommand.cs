@@ -16,7 +16,7 @@ namespace Shipyard.Cli.Commands;
 /// </summary>
 internal static class ModelsListCommand
 {
-    public static Command Create(ModelStoreOptions store)
+    public static Command Create(StoreOptions store)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
         var command = new Command("list", "List models, versions and routing (production, staging, canary, shadow).") { json };

@@ -14,7 +14,7 @@ namespace Shipyard.Cli.Commands;
 /// </summary>
 internal static class ModelsPushCommand
 {
-    public static Command Create(ModelStoreOptions store)
+    public static Command Create(StoreOptions store)
     {
         var path = new Option<DirectoryInfo>("--path") { Description = "The package folder, models/NAME/VERSION (model.json, model.onnx, optional baseline.json, samples.csv).", Required = true };
         var command = new Command("push", "Validate a model package and upload it to the store as a new version (never overwrites).") { path };

@@ -16,7 +16,7 @@ internal static class ModelsRoutingCommands
 {
     private static readonly string[] Aliases = ["production", "staging", "canary", "shadow"];
 
-    public static IEnumerable<Command> Create(ModelStoreOptions store)
+    public static IEnumerable<Command> Create(StoreOptions store)
     {
         yield return Promote(store);
         yield return Canary(store);
@@ -24,7 +24,7 @@ internal static class ModelsRoutingCommands
         yield return Rollback(store);
     }
 
-    private static Command Promote(ModelStoreOptions store)
+    private static Command Promote(StoreOptions store)
     {
         var name = new Argument<string>("name") { Description = "Model name." };
         var version = new Argument<string>("version") { Description = "Version to promote." };
@@ -48,7 +48,7 @@ internal static class ModelsRoutingCommands
         return command;
     }
 
-    private static Command Canary(ModelStoreOptions store)
+    private static Command Canary(StoreOptions store)
     {
         var name = new Argument<string>("name") { Description = "Model name." };
         var version = new Argument<string?>("version") { Description = "Version to send a share of unpinned traffic to.", Arity = ArgumentArity.ZeroOrOne };
@@ -85,7 +85,7 @@ internal static class ModelsRoutingCommands
         return command;
     }
 
-    private static Command Shadow(ModelStoreOptions store)
+    private static Command Shadow(StoreOptions store)
     {
         var name = new Argument<string>("name") { Description = "Model name." };
         var version = new Argument<string?>("version") { Description = "Version that re-scores production traffic after each response (logged only).", Arity = ArgumentArity.ZeroOrOne };
@@ -109,7 +109,7 @@ internal static class ModelsRoutingCommands
         return command;
     }
 
-    private static Command Rollback(ModelStoreOptions store)
+    private static Command Rollback(StoreOptions store)
     {
         var name = new Argument<string>("name") { Description = "Model name." };
         var json = JsonOption();
@@ -139,7 +139,7 @@ internal static class ModelsRoutingCommands
     }
 
     private static async Task<int> ChangeAsync(
-        ModelStoreOptions store, ParseResult parseResult, string model, Option<bool> json, TextWriter output,
+        StoreOptions store, ParseResult parseResult, string model, Option<bool> json, TextWriter output,
         Func<ModelRegistry, Task<ModelRouting>> change, CancellationToken cancellationToken)
     {
         var (registry, description) = await store.OpenRegistryAsync(parseResult, cancellationToken).ConfigureAwait(false);

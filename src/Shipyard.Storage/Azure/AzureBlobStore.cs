@@ -1,134 +1,147 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Xml.Linq;
 using Azure;
-using Azure.Core;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Shipyard.Storage.Internals;
+using SdkBlobProperties = Azure.Storage.Blobs.Models.BlobProperties;
+using SdkUploadOptions = Azure.Storage.Blobs.Models.BlobUploadOptions;
 
 namespace Shipyard.Storage;
 
 /// <summary>
-/// <see cref="IBlobStore"/> over the Azure Blob REST API (block blobs), on an Azure.Core pipeline. Works against
-/// Azure Storage and Azurite. Service errors other than not-found and failed conditions surface as
-/// <see cref="RequestFailedException"/> with the service's <c>x-ms-error-code</c> in <see cref="RequestFailedException.ErrorCode"/>.
+/// <see cref="IBlobStore"/> over Azure.Storage.Blobs (block blobs): Azure Storage or Azurite. Service errors other
+/// than not-found and failed conditions surface as the SDK's <see cref="RequestFailedException"/> (its
+/// <see cref="RequestFailedException.ErrorCode"/> is the service's <c>x-ms-error-code</c>).
 /// </summary>
 /// <remarks>
-/// Uploads shorter than one block are a single Put Blob; longer ones are Put Block × N (bounded parallelism, each
-/// block retried by the pipeline) then Put Block List, which is the only moment the new content becomes visible —
-/// an interrupted upload leaves at most uncommitted blocks, never a partial blob under the name.
-/// REST reference: https://learn.microsoft.com/rest/api/storageservices/blob-service-rest-api.
+/// <para>Uploads shorter than one block are a single Put Blob; longer ones are staged block by block (bounded
+/// parallelism, pooled buffers, so memory stays at about <c>BlockSize × (MaxConcurrency + 1)</c> whatever the stream's
+/// length) and committed with one Put Block List, the only moment new content becomes visible: an interrupted upload
+/// leaves at most uncommitted blocks, never a partial blob under the name. The SDK's own chunked upload is not used for
+/// this: its block ids are derived from the offset alone (azure-sdk-for-net TODO #8162), so two concurrent uploads of
+/// one name could commit a mix of each other's blocks; ours carry a per-upload id.</para>
+/// <para>Reads are the SDK's streaming download, which resumes a broken response with a range request pinned by
+/// <c>If-Match</c> to the ETag it started with, so a read never mixes two versions.</para>
 /// </remarks>
-public sealed partial class AzureBlobStore : IBlobStore
+public sealed class AzureBlobStore : IBlobStore
 {
-    private readonly StorageRestClient _client;
+    private const string DefaultContentType = "application/octet-stream";
+    private readonly BlobServiceClient _service;
 
     /// <summary>Creates the store for the blob endpoint of <paramref name="connection"/>.</summary>
+    /// <exception cref="ArgumentException">The connection has no blob endpoint.</exception>
     public AzureBlobStore(StorageConnection connection, StorageClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var endpoint = connection.BlobEndpoint ?? throw new ArgumentException("The storage connection has no blob endpoint.", nameof(connection));
-        _client = new StorageRestClient(endpoint, connection, options ?? new StorageClientOptions());
+        _service = connection.CreateBlobServiceClient(options ?? new StorageClientOptions());
+        Endpoint = connection.BlobEndpoint!;
     }
 
     /// <summary>The blob service endpoint.</summary>
-    public Uri Endpoint => _client.Endpoint;
+    public Uri Endpoint { get; }
 
     /// <inheritdoc />
     public async Task<bool> CreateContainerIfNotExistsAsync(string container, CancellationToken cancellationToken = default)
     {
         BlobNames.ValidateContainer(container);
-        using var message = _client.CreateMessage(RequestMethod.Put, container);
-        message.Request.Uri.AppendQuery("restype", "container");
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return response.Status switch
-        {
-            201 => true,
-            409 when StorageRestClient.ErrorCode(response) == "ContainerAlreadyExists" => false,
-            _ => throw await StorageRestClient.CreateExceptionAsync(response, cancellationToken).ConfigureAwait(false),
-        };
+        var created = await _service.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return created is not null;
     }
 
     /// <inheritdoc />
     public async Task<BlobProperties> UploadAsync(string container, string name, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobNames.ValidateContainer(container);
-        BlobNames.ValidateBlob(name);
+        var blob = Blob(container, name);
         ArgumentNullException.ThrowIfNull(content);
         options ??= new BlobUploadOptions();
         StorageThrow.ValidateUploadOptions(options);
 
         var buffer = ArrayPool<byte>.Shared.Rent(options.BlockSize);
-        var filled = await FillAsync(content, buffer, options.BlockSize, cancellationToken).ConfigureAwait(false);
-        if (filled < options.BlockSize)
+        int filled;
+        try
         {
-            try
-            {
-                return await PutBlobAsync(container, name, buffer.AsMemory(0, filled), options, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            filled = await FillAsync(content, buffer, options.BlockSize, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
 
-        return await PutBlocksAsync(container, name, content, buffer, options, cancellationToken).ConfigureAwait(false);
+        // Either way the callee owns the buffer from here and returns it to the pool.
+        return filled < options.BlockSize
+            ? await PutBlobAsync(blob, container, name, buffer, filled, options, cancellationToken).ConfigureAwait(false)
+            : await PutBlocksAsync(blob, container, name, content, buffer, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async Task<BlobReadStream> OpenReadAsync(string container, string name, BlobReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobNames.ValidateContainer(container);
-        BlobNames.ValidateBlob(name);
+        var blob = Blob(container, name);
         options ??= new BlobReadOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.Offset, nameof(options));
         if (options.Length is <= 0)
         {
             // A zero-length range is not expressible as an HTTP Range; answer it from the properties.
             var properties = await GetPropertiesAsync(container, name, cancellationToken).ConfigureAwait(false) ?? throw new BlobNotFoundException(container, name);
-            return new AzureBlobReadStream(this, properties, options.Offset, 0, null);
+            return new DownloadReadStream(properties, Stream.Null, 0);
         }
 
-        var end = options.Length is { } length ? options.Offset + length : (long?)null;
-        var response = await GetRangeAsync(container, name, options.Offset, end, options.IfMatch, cancellationToken).ConfigureAwait(false);
-        var blob = ReadProperties(container, name, response, fromRangeResponse: response.Status == 206);
-        if (options.Offset > 0 && options.Offset >= blob.Length)
+        // No Range header for a whole-blob read: "bytes=0-" on an empty blob is an invalid range.
+        var range = options.Offset == 0 && options.Length is null ? default : new HttpRange(options.Offset, options.Length);
+        var conditions = options.IfMatch is { } ifMatch ? new BlobRequestConditions { IfMatch = new ETag(ifMatch) } : null;
+        Response<BlobDownloadStreamingResult> response;
+        try
         {
-            // Azure answers 416 (handled in GetRangeAsync); Azurite answers a range starting at the end with success.
-            response.Dispose();
-            StorageThrow.ArgumentOutOfRange_Offset(container, name, options.Offset, blob.Length);
+            response = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = range, Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 416)
+        {
+            var size = await GetPropertiesAsync(container, name, cancellationToken).ConfigureAwait(false);
+            StorageThrow.ArgumentOutOfRange_Offset(container, name, options.Offset, size?.Length ?? 0);
+            throw; // not reached
+        }
+        catch (RequestFailedException e) when (MapError(e, container, name, options.IfMatch is null ? null : new BlobConditions { IfMatch = options.IfMatch }) is { } mapped)
+        {
+            throw mapped;
         }
 
-        if (options.Offset > 0 && response.Status == 200)
+        var result = response.Value;
+        var ranged = response.GetRawResponse().Status == 206;
+        var opened = ToProperties(container, name, result.Details, ranged);
+        if (options.Offset > 0 && (!ranged || options.Offset >= opened.Length))
         {
-            // The service ignored the range (Azurite does so for a range starting at the end): never hand out bytes
-            // from the wrong offset.
-            response.Dispose();
-            if (options.Offset >= blob.Length)
+            // Azure answers 416 for a range starting at the end (handled above); Azurite answers success, and for some
+            // ranges ignores the range (status 200). Never hand out bytes from the wrong offset.
+            await result.Content.DisposeAsync().ConfigureAwait(false);
+            if (options.Offset >= opened.Length)
             {
-                StorageThrow.ArgumentOutOfRange_Offset(container, name, options.Offset, blob.Length);
+                StorageThrow.ArgumentOutOfRange_Offset(container, name, options.Offset, opened.Length);
             }
 
             throw new InvalidOperationException($"The blob service ignored the range request for blob '{name}' in container '{container}'.");
         }
 
-        var total = Math.Min(end ?? blob.Length, blob.Length) - options.Offset;
-        return new AzureBlobReadStream(this, blob, options.Offset, Math.Max(total, 0), response);
+        var total = Math.Min(options.Length is { } length ? options.Offset + length : opened.Length, opened.Length) - options.Offset;
+        return new DownloadReadStream(opened, result.Content, Math.Max(total, 0));
     }
 
     /// <inheritdoc />
     public async Task<BlobProperties?> GetPropertiesAsync(string container, string name, CancellationToken cancellationToken = default)
     {
-        BlobNames.ValidateContainer(container);
-        BlobNames.ValidateBlob(name);
-        using var message = _client.CreateMessage(RequestMethod.Head, StorageRestClient.EscapePath(container, name));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return response.Status switch
+        var blob = Blob(container, name);
+        try
         {
-            200 => ReadProperties(container, name, response, fromRangeResponse: false),
-            404 => null,
-            _ => throw await StorageRestClient.CreateExceptionAsync(response, cancellationToken).ConfigureAwait(false),
-        };
+            var response = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return ToProperties(container, name, response.Value);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc />
@@ -137,109 +150,77 @@ public sealed partial class AzureBlobStore : IBlobStore
         BlobNames.ValidateContainer(container);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 5000);
-        using var message = _client.CreateMessage(RequestMethod.Get, container);
-        var uri = message.Request.Uri;
-        uri.AppendQuery("restype", "container");
-        uri.AppendQuery("comp", "list");
-        uri.AppendQuery("include", "metadata");
-        uri.AppendQuery("maxresults", pageSize.ToString(CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(prefix))
+        var pages = _service.GetBlobContainerClient(container)
+            .GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, string.IsNullOrEmpty(prefix) ? null : prefix, cancellationToken)
+            .AsPages(string.IsNullOrEmpty(marker) ? null : marker, pageSize);
+        try
         {
-            uri.AppendQuery("prefix", prefix);
+            await foreach (var page in pages.ConfigureAwait(false))
+            {
+                var blobs = page.Values.Select(item => ToProperties(container, item)).ToList();
+                return new BlobPage(blobs, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new BlobNotFoundException(container, null, e);
         }
 
-        if (!string.IsNullOrEmpty(marker))
-        {
-            uri.AppendQuery("marker", marker);
-        }
-
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404)
-        {
-            throw new BlobNotFoundException(container, null, await StorageRestClient.CreateExceptionAsync(response, cancellationToken).ConfigureAwait(false));
-        }
-
-        if (response.Status != 200)
-        {
-            throw await StorageRestClient.CreateExceptionAsync(response, cancellationToken).ConfigureAwait(false);
-        }
-
-        var xml = await XDocument.LoadAsync(response.ContentStream!, LoadOptions.None, cancellationToken).ConfigureAwait(false);
-        var root = xml.Root!;
-        var blobs = root.Element("Blobs")?.Elements("Blob").Select(b => ParseListItem(container, b)).ToList() ?? [];
-        var next = root.Element("NextMarker")?.Value;
-        return new BlobPage(blobs, string.IsNullOrEmpty(next) ? null : next);
+        return new BlobPage([], null);
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteIfExistsAsync(string container, string name, BlobConditions? conditions = null, CancellationToken cancellationToken = default)
     {
+        var blob = Blob(container, name);
+        try
+        {
+            await blob.DeleteAsync(DeleteSnapshotsOption.None, ToRequestConditions(conditions), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // As in the file store: "delete only this version" fails when there is no version at all.
+            return conditions?.IfMatch is null ? false : throw new BlobConditionFailedException(container, name, conditions.ToString(), e);
+        }
+        catch (RequestFailedException e) when (MapError(e, container, name, conditions) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    private BlockBlobClient Blob(string container, string name)
+    {
         BlobNames.ValidateContainer(container);
         BlobNames.ValidateBlob(name);
-        using var message = _client.CreateMessage(RequestMethod.Delete, StorageRestClient.EscapePath(container, name));
-        AddConditions(message.Request, conditions);
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return response.Status switch
-        {
-            202 => true,
-            404 when conditions?.IfMatch is not null => throw new BlobConditionFailedException(container, name, conditions.ToString()),
-            404 => false,
-            _ => throw await MapErrorAsync(response, container, name, conditions, cancellationToken).ConfigureAwait(false),
-        };
+        return _service.GetBlobContainerClient(container).GetBlockBlobClient(name);
     }
 
-    internal async Task<Response> GetRangeAsync(string container, string name, long offset, long? endExclusive, string? ifMatch, CancellationToken cancellationToken)
+    private static async Task<BlobProperties> PutBlobAsync(BlockBlobClient blob, string container, string name, byte[] buffer, int count, BlobUploadOptions options, CancellationToken cancellationToken)
     {
-        var message = _client.CreateMessage(RequestMethod.Get, StorageRestClient.EscapePath(container, name));
-        message.BufferResponse = false;
-        if (offset > 0 || endExclusive is not null)
+        try
         {
-            var range = endExclusive is { } end ? $"bytes={offset}-{end - 1}" : $"bytes={offset}-";
-            message.Request.Headers.SetValue("x-ms-range", range);
-        }
-
-        if (ifMatch is not null)
-        {
-            message.Request.Headers.SetValue("If-Match", ifMatch);
-        }
-
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status is 200 or 206)
-        {
-            return response;
-        }
-
-        using (message)
-        {
-            if (response.Status == 416)
+            using var content = new MemoryStream(buffer, 0, count, writable: false);
+            var upload = new SdkUploadOptions
             {
-                var size = await GetPropertiesAsync(container, name, cancellationToken).ConfigureAwait(false);
-                StorageThrow.ArgumentOutOfRange_Offset(container, name, offset, size?.Length ?? 0);
-            }
-
-            throw await MapErrorAsync(response, container, name, ifMatch is null ? null : new BlobConditions { IfMatch = ifMatch }, cancellationToken).ConfigureAwait(false);
+                HttpHeaders = Headers(options),
+                Metadata = Metadata(options),
+                Conditions = ToRequestConditions(options.Conditions),
+            };
+            var response = await blob.UploadAsync(content, upload, cancellationToken).ConfigureAwait(false);
+            return Written(container, name, count, options, response.Value);
         }
-    }
-
-    internal int MaxReadResumes => _client.Options.MaxReadResumes;
-
-    private async Task<BlobProperties> PutBlobAsync(string container, string name, ReadOnlyMemory<byte> content, BlobUploadOptions options, CancellationToken cancellationToken)
-    {
-        using var message = _client.CreateMessage(RequestMethod.Put, StorageRestClient.EscapePath(container, name));
-        var request = message.Request;
-        request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
-        AddBlobHeaders(request, options);
-        request.Content = RequestContent.Create(content);
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != 201)
+        catch (RequestFailedException e) when (MapError(e, container, name, options.Conditions) is { } mapped)
         {
-            throw await MapErrorAsync(response, container, name, options.Conditions, cancellationToken).ConfigureAwait(false);
+            throw mapped;
         }
-
-        return Written(container, name, content.Length, options, response);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    private async Task<BlobProperties> PutBlocksAsync(string container, string name, Stream content, byte[] firstBlock, BlobUploadOptions options, CancellationToken cancellationToken)
+    private async Task<BlobProperties> PutBlocksAsync(BlockBlobClient blob, string container, string name, Stream content, byte[] firstBlock, BlobUploadOptions options, CancellationToken cancellationToken)
     {
         // Uncommitted blocks are scoped to the blob name; a per-upload id prefix keeps two concurrent uploads of the
         // same name from committing each other's blocks. All ids of a blob must have the same length.
@@ -247,7 +228,7 @@ public sealed partial class AzureBlobStore : IBlobStore
         var ids = new List<string>();
         var inFlight = new List<Task>();
         long length = 0;
-        var buffer = firstBlock;
+        byte[]? buffer = firstBlock;
         var filled = options.BlockSize;
         try
         {
@@ -267,8 +248,8 @@ public sealed partial class AzureBlobStore : IBlobStore
                 var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{uploadId}-{ids.Count:D6}")));
                 ids.Add(id);
                 length += filled;
-                inFlight.Add(PutBlockAsync(container, name, id, buffer, filled, cancellationToken));
-                buffer = null!;
+                inFlight.Add(StageBlockAsync(blob, container, name, id, buffer, filled, cancellationToken));
+                buffer = null;
                 if (inFlight.Count >= options.MaxConcurrency)
                 {
                     var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
@@ -304,51 +285,38 @@ public sealed partial class AzureBlobStore : IBlobStore
             }
         }
 
-        return await PutBlockListAsync(container, name, ids, length, options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var commit = new CommitBlockListOptions
+            {
+                HttpHeaders = Headers(options),
+                Metadata = Metadata(options),
+                Conditions = ToRequestConditions(options.Conditions),
+            };
+            var response = await blob.CommitBlockListAsync(ids, commit, cancellationToken).ConfigureAwait(false);
+            return Written(container, name, length, options, response.Value);
+        }
+        catch (RequestFailedException e) when (MapError(e, container, name, options.Conditions) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
-    private async Task PutBlockAsync(string container, string name, string blockId, byte[] buffer, int count, CancellationToken cancellationToken)
+    private static async Task StageBlockAsync(BlockBlobClient blob, string container, string name, string blockId, byte[] buffer, int count, CancellationToken cancellationToken)
     {
         try
         {
-            using var message = _client.CreateMessage(RequestMethod.Put, StorageRestClient.EscapePath(container, name));
-            message.Request.Uri.AppendQuery("comp", "block");
-            message.Request.Uri.AppendQuery("blockid", blockId);
-            message.Request.Content = RequestContent.Create(buffer.AsMemory(0, count));
-            var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            if (response.Status != 201)
-            {
-                throw await MapErrorAsync(response, container, name, null, cancellationToken).ConfigureAwait(false);
-            }
+            using var content = new MemoryStream(buffer, 0, count, writable: false);
+            await blob.StageBlockAsync(blockId, content, new BlockBlobStageBlockOptions(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (MapError(e, container, name, null) is { } mapped)
+        {
+            throw mapped;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private async Task<BlobProperties> PutBlockListAsync(string container, string name, List<string> ids, long length, BlobUploadOptions options, CancellationToken cancellationToken)
-    {
-        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
-        foreach (var id in ids)
-        {
-            xml.Append("<Latest>").Append(id).Append("</Latest>");
-        }
-
-        xml.Append("</BlockList>");
-        using var message = _client.CreateMessage(RequestMethod.Put, StorageRestClient.EscapePath(container, name));
-        var request = message.Request;
-        request.Uri.AppendQuery("comp", "blocklist");
-        AddBlobHeaders(request, options);
-        request.Headers.SetValue("Content-Type", "application/xml");
-        request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(xml.ToString()));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != 201)
-        {
-            throw await MapErrorAsync(response, container, name, options.Conditions, cancellationToken).ConfigureAwait(false);
-        }
-
-        return Written(container, name, length, options, response);
     }
 
     private async Task CheckConditionsEarlyAsync(string container, string name, BlobConditions conditions, CancellationToken cancellationToken)
@@ -362,101 +330,59 @@ public sealed partial class AzureBlobStore : IBlobStore
         }
     }
 
-    private static void AddBlobHeaders(Request request, BlobUploadOptions options)
+    /// <summary>Our exception for a service error that means "not found" or "condition failed"; null for any other.</summary>
+    private static Exception? MapError(RequestFailedException error, string container, string name, BlobConditions? conditions) => error.Status switch
     {
-        request.Headers.SetValue("x-ms-blob-content-type", options.ContentType ?? "application/octet-stream");
-        foreach (var (key, value) in options.Metadata ?? new Dictionary<string, string>())
-        {
-            request.Headers.SetValue("x-ms-meta-" + key, value);
-        }
+        404 when error.ErrorCode == BlobErrorCode.ContainerNotFound => new BlobNotFoundException(container, null, error),
+        404 => new BlobNotFoundException(container, name, error),
 
-        AddConditions(request, options.Conditions);
-    }
+        // Committing a block list discards every other uncommitted block of the blob, so of two concurrent block
+        // uploads to one name the later commit finds its blocks gone (a service restart that loses uncommitted blocks
+        // looks the same). Either way the caller re-reads and retries, as after any lost race.
+        400 when error.ErrorCode == BlobErrorCode.InvalidBlockList => new BlobConditionFailedException(container, name, "staged blocks still present at commit (another upload of the same name committed first, or the service lost uncommitted blocks)", error),
+        412 => new BlobConditionFailedException(container, name, conditions?.ToString() ?? "If-Match", error),
+        409 when error.ErrorCode == BlobErrorCode.BlobAlreadyExists => new BlobConditionFailedException(container, name, conditions?.ToString() ?? "If-None-Match: *", error),
+        _ => null,
+    };
 
-    private static void AddConditions(Request request, BlobConditions? conditions)
+    private static BlobRequestConditions? ToRequestConditions(BlobConditions? conditions) => conditions is null ? null : new BlobRequestConditions
     {
-        if (conditions?.IfMatch is { } ifMatch)
-        {
-            request.Headers.SetValue("If-Match", ifMatch);
-        }
+        IfMatch = conditions.IfMatch is { } ifMatch ? new ETag(ifMatch) : null,
+        IfNoneMatch = conditions.IfNoneMatch is { } ifNoneMatch ? new ETag(ifNoneMatch) : null,
+    };
 
-        if (conditions?.IfNoneMatch is { } ifNoneMatch)
-        {
-            request.Headers.SetValue("If-None-Match", ifNoneMatch);
-        }
-    }
+    private static BlobHttpHeaders Headers(BlobUploadOptions options) => new() { ContentType = options.ContentType ?? DefaultContentType };
 
-    private static async Task<Exception> MapErrorAsync(Response response, string container, string name, BlobConditions? conditions, CancellationToken cancellationToken)
-    {
-        var error = await StorageRestClient.CreateExceptionAsync(response, cancellationToken).ConfigureAwait(false);
-        return response.Status switch
-        {
-            404 when error.ErrorCode == "ContainerNotFound" => new BlobNotFoundException(container, null, error),
-            404 => new BlobNotFoundException(container, name, error),
+    private static Dictionary<string, string> Metadata(BlobUploadOptions options) => new(options.Metadata ?? new Dictionary<string, string>());
 
-            // Committing a block list discards every other uncommitted block of the blob, so of two concurrent block
-            // uploads to one name the later commit finds its blocks gone (a service restart that loses uncommitted
-            // blocks looks the same). Either way the caller re-reads and retries, as after any lost race.
-            400 when error.ErrorCode == "InvalidBlockList" => new BlobConditionFailedException(container, name, "staged blocks still present at commit (another upload of the same name committed first, or the service lost uncommitted blocks)", error),
-            412 => new BlobConditionFailedException(container, name, conditions?.ToString() ?? "If-Match", error),
-            409 when error.ErrorCode == "BlobAlreadyExists" => new BlobConditionFailedException(container, name, conditions?.ToString() ?? "If-None-Match: *", error),
-            _ => error,
-        };
-    }
-
-    private static BlobProperties Written(string container, string name, long length, BlobUploadOptions options, Response response) =>
-        new(container, name, length, Header(response, "ETag") ?? string.Empty, LastModified(response), options.ContentType ?? "application/octet-stream",
+    private static BlobProperties Written(string container, string name, long length, BlobUploadOptions options, BlobContentInfo info) =>
+        new(container, name, length, Quoted(info.ETag), info.LastModified, options.ContentType ?? DefaultContentType,
             new Dictionary<string, string>(options.Metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase));
 
-    private static BlobProperties ReadProperties(string container, string name, Response response, bool fromRangeResponse)
+    private static BlobProperties ToProperties(string container, string name, SdkBlobProperties properties) =>
+        new(container, name, properties.ContentLength, Quoted(properties.ETag), properties.LastModified,
+            properties.ContentType is { Length: > 0 } type ? type : DefaultContentType, CaseInsensitive(properties.Metadata));
+
+    private static BlobProperties ToProperties(string container, string name, BlobDownloadDetails details, bool ranged)
     {
-        long length = 0;
-        if (fromRangeResponse && Header(response, "Content-Range") is { } range && range.LastIndexOf('/') is var slash and > 0)
-        {
-            length = long.Parse(range[(slash + 1)..], CultureInfo.InvariantCulture);
-        }
-        else if (Header(response, "Content-Length") is { } contentLength)
-        {
-            length = long.Parse(contentLength, CultureInfo.InvariantCulture);
-        }
-
-        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in response.Headers)
-        {
-            if (header.Name.StartsWith("x-ms-meta-", StringComparison.OrdinalIgnoreCase))
-            {
-                metadata[header.Name["x-ms-meta-".Length..]] = header.Value;
-            }
-        }
-
-        return new BlobProperties(container, name, length, Header(response, "ETag") ?? string.Empty, LastModified(response),
-            Header(response, "Content-Type") ?? "application/octet-stream", metadata);
+        // A ranged response's Content-Length is the range's; the blob's length follows the '/' of Content-Range.
+        var length = ranged && details.ContentRange is { } range && range.LastIndexOf('/') is var slash and > 0
+            ? long.Parse(range[(slash + 1)..], CultureInfo.InvariantCulture)
+            : details.ContentLength;
+        return new(container, name, length, Quoted(details.ETag), details.LastModified,
+            details.ContentType is { Length: > 0 } type ? type : DefaultContentType, CaseInsensitive(details.Metadata));
     }
 
-    private static BlobProperties ParseListItem(string container, XElement blob)
-    {
-        var properties = blob.Element("Properties");
-        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in blob.Element("Metadata")?.Elements() ?? [])
-        {
-            metadata[item.Name.LocalName] = item.Value;
-        }
+    private static BlobProperties ToProperties(string container, BlobItem item) =>
+        new(container, item.Name, item.Properties.ContentLength ?? 0, Quoted(item.Properties.ETag ?? default),
+            item.Properties.LastModified ?? DateTimeOffset.MinValue,
+            item.Properties.ContentType is { Length: > 0 } type ? type : DefaultContentType, CaseInsensitive(item.Metadata));
 
-        var etag = properties?.Element("Etag")?.Value ?? string.Empty;
-        return new BlobProperties(
-            container,
-            blob.Element("Name")!.Value,
-            long.Parse(properties?.Element("Content-Length")?.Value ?? "0", CultureInfo.InvariantCulture),
-            etag.StartsWith('"') ? etag : $"\"{etag}\"",
-            DateTimeOffset.TryParse(properties?.Element("Last-Modified")?.Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var modified) ? modified : DateTimeOffset.MinValue,
-            properties?.Element("Content-Type")?.Value is { Length: > 0 } type ? type : "application/octet-stream",
-            metadata);
-    }
+    // Listings carry the ETag without quotes, headers with them; BlobProperties.ETag is always the quoted header form.
+    private static string Quoted(ETag etag) => etag.ToString("H");
 
-    private static string? Header(Response response, string name) => response.Headers.TryGetValue(name, out var value) ? value : null;
-
-    private static DateTimeOffset LastModified(Response response) =>
-        DateTimeOffset.TryParse(Header(response, "Last-Modified"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value : DateTimeOffset.UtcNow;
+    private static Dictionary<string, string> CaseInsensitive(IDictionary<string, string>? metadata) =>
+        metadata is null ? new(StringComparer.OrdinalIgnoreCase) : new(metadata, StringComparer.OrdinalIgnoreCase);
 
     private static async Task<int> FillAsync(Stream stream, byte[] buffer, int count, CancellationToken cancellationToken)
     {

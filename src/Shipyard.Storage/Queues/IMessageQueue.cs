@@ -2,7 +2,7 @@ namespace Shipyard.Storage;
 
 /// <summary>
 /// Storage-queue semantics (at-least-once delivery with visibility timeouts and dequeue counts), as the Functions
-/// queue trigger sees them. Implemented by <see cref="AzureMessageQueue"/> (Queue REST; Azure or Azurite) and
+/// queue trigger sees them. Implemented by <see cref="AzureMessageQueue"/> (Azure.Storage.Queues; Azure or Azurite) and
 /// <see cref="FileMessageQueue"/> (embedded, standalone mode). Thread-safe singletons.
 /// </summary>
 /// <remarks>

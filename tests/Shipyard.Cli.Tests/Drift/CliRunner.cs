@@ -18,7 +18,13 @@ public static class CliRunner
     }
 
     /// <summary>Runs Shipyard.Cli.dll (built next to the tests through the project reference) with <c>dotnet exec</c>.</summary>
-    public static async Task<Result> ProcessAsync(params string[] args)
+    public static Task<Result> ProcessAsync(params string[] args) => ProcessAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>
+    /// Runs Shipyard.Cli.dll with <paramref name="environment"/> added to this process's environment, minus the
+    /// storage settings the test machine may have (so that only the test's own settings select the store).
+    /// </summary>
+    public static async Task<Result> ProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Shipyard.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -31,10 +37,20 @@ public static class CliRunner
             start.ArgumentList.Add(arg);
         }
 
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("AzureWebJobsStorage", StringComparison.OrdinalIgnoreCase) || k == "Shipyard__DataPath").ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         return new Result(process.ExitCode, await stdout, await stderr);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Shipyard.Storage;
 using Shipyard.Testing;
 using Xunit;
@@ -23,7 +22,7 @@ public sealed class ModelsCommandsAzuriteTests(AzuriteFixture azurite) : ModelsC
         Assert.True(push.ExitCode == 0, push.Error);
 
         // A separate process, configured only through the environment, as the server is.
-        var result = await RunProcessAsync(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString },
+        var result = await Drift.CliRunner.ProcessAsync(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString },
             "models", "list", "--models-path", Bundled);
 
         Assert.True(result.ExitCode == 0, result.Error);
@@ -68,27 +67,5 @@ public sealed class ModelsCommandsAzuriteTests(AzuriteFixture azurite) : ModelsC
         var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: the store could not be used: Connection refused", line, StringComparison.Ordinal);
         Assert.DoesNotContain(AzuriteFixture.AccountKey, output.ToString() + error, StringComparison.Ordinal);
-    }
-
-    private static async Task<Drift.CliRunner.Result> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "exec", "--runtimeconfig", Path.Combine(AppContext.BaseDirectory, "Shipyard.Cli.runtimeconfig.json"), Path.Combine(AppContext.BaseDirectory, "Shipyard.Cli.dll") }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("Shipyard__DataPath");
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Drift.CliRunner.Result(process.ExitCode, await stdout, await stderr);
     }
 }

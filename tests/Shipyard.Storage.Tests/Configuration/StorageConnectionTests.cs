@@ -105,6 +105,42 @@ public sealed class StorageConnectionTests
         Assert.Null(none);
     }
 
+    [Theory]
+    [InlineData("AzureWebJobsStorage", "AzureWebJobsStorage", "AccountName=shipyard;AccountKey=not*base64*SECRET", "AccountKey is not valid base64")]
+    [InlineData("AzureWebJobsStorage", "AzureWebJobsStorage", "AccountName=shipyard;SECRET", "without 'name=value'")]
+    [InlineData("AzureWebJobsStorage", "AzureWebJobsStorage", "AccountKey=SECRETSECRET", "missing: AccountName")]
+    [InlineData("ConnectionStrings:AzureWebJobsStorage", "ConnectionStrings__AzureWebJobsStorage", "AccountName=shipyard;AccountKey=SECRET==;BlobEndpoint=::", "BlobEndpoint is not an absolute URI")]
+    public void FromConfiguration_MalformedConnectionString_NamesTheSettingAndNeverTheKey(string key, string setting, string value, string problem)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => StorageConnection.FromConfiguration(Config((key, value))));
+
+        Assert.StartsWith($"Setting {setting} is not a usable storage connection string: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("accountName", "Shipyard_SA", "Setting AzureWebJobsStorage__accountName is 'Shipyard_SA'; a storage account name is 3-24 lowercase letters and digits.")]
+    [InlineData("blobServiceUri", "http://shipyardsa.blob.core.windows.net", "Setting AzureWebJobsStorage__blobServiceUri must be an absolute https URI (a bearer token is never sent in clear text).")]
+    [InlineData("blobServiceUri", "not a uri", "Setting AzureWebJobsStorage__blobServiceUri must be an absolute https URI (a bearer token is never sent in clear text).")]
+    [InlineData("clientId", "00000000-0000-0000-0000-000000000001", "Identity-based storage connection AzureWebJobsStorage needs AzureWebJobsStorage__accountName or AzureWebJobsStorage__blobServiceUri (found only: AzureWebJobsStorage__clientId).")]
+    public void FromConfiguration_BadIdentitySetting_ThrowsNamingIt(string key, string value, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => StorageConnection.FromConfiguration(Config(($"AzureWebJobsStorage:{key}", value))));
+
+        Assert.Equal(expected, ex.Message);
+    }
+
+    [Fact]
+    public void FromConfiguration_QueueServiceUriNotHttps_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => StorageConnection.FromConfiguration(Config(
+            ("AzureWebJobsStorage:blobServiceUri", "https://shipyardsa.blob.core.windows.net"),
+            ("AzureWebJobsStorage:queueServiceUri", "http://shipyardsa.queue.core.windows.net"))));
+
+        Assert.Contains("AzureWebJobsStorage__queueServiceUri must be an absolute https URI", ex.Message, StringComparison.Ordinal);
+    }
+
     internal static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))

@@ -35,6 +35,34 @@ public sealed class StorageFactoryTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal(Path.GetFullPath("./.shipyard"), StorageFactory.GetDataPath(StorageConnectionTests.Config()));
     }
 
+    [Theory]
+    [InlineData("AzureWebJobsStorage", "DefaultEndpointsProtocol=https;AccountName=shipyardsa;AccountKey=SECRET*KEY", "Setting AzureWebJobsStorage is not a usable storage connection string: Storage AccountKey is not valid base64.")]
+    [InlineData("AzureWebJobsStorage:clientId", "00000000-0000-0000-0000-000000000001", "Identity-based storage connection AzureWebJobsStorage needs AzureWebJobsStorage__accountName or AzureWebJobsStorage__blobServiceUri (found only: AzureWebJobsStorage__clientId).")]
+    [InlineData("AzureWebJobsStorage:blobServiceUri", "https://shipyardsa.blob.core.windows.net", "Identity-based storage connection AzureWebJobsStorage has a blob endpoint but no queue endpoint; set AzureWebJobsStorage__queueServiceUri (or AzureWebJobsStorage__accountName).")]
+    public void AddShipyardStorage_BadSettings_FailAtRegistrationNamingTheSetting(string key, string value, string expected)
+    {
+        var services = new ServiceCollection();
+
+        // At registration, i.e. when the app starts, not at its first storage request.
+        var ex = Assert.Throws<ArgumentException>(() => services.AddShipyardStorage(StorageConnectionTests.Config((key, value))));
+
+        Assert.Equal(expected, ex.Message);
+        Assert.DoesNotContain("SECRET", ex.ToString(), StringComparison.Ordinal);
+        Assert.Empty(services);
+    }
+
+    [Fact]
+    public void Describe_NamesTheStoreWithoutTheKey()
+    {
+        var azure = StorageFactory.Describe(StorageConnectionTests.Config(("AzureWebJobsStorage", azurite.ConnectionString)));
+        var identity = StorageFactory.Describe(StorageConnectionTests.Config(("AzureWebJobsStorage:accountName", "shipyardsa")));
+        var files = StorageFactory.Describe(StorageConnectionTests.Config(("Shipyard:DataPath", "/tmp/x")));
+
+        Assert.Equal($"Azure Blob storage {azurite.BlobEndpoint} (shared key)", azure);
+        Assert.Equal("Azure Blob storage https://shipyardsa.blob.core.windows.net/ (Microsoft Entra ID)", identity);
+        Assert.Equal("file store /tmp/x", files);
+    }
+
     [Fact]
     public async Task AddShipyardStorage_WithConnectionString_ResolvesAzureClientsThatWork()
     {

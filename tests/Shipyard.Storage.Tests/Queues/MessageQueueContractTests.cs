@@ -110,10 +110,14 @@ public abstract class MessageQueueContractTests
         await Queue.SendAsync(queue, "long job");
         var message = Assert.Single(await Queue.ReceiveAsync(queue, 1, TimeSpan.FromSeconds(1)));
 
-        await Queue.UpdateAsync(queue, message.MessageId, message.PopReceipt, TimeSpan.FromSeconds(30));
+        var receipt = await Queue.UpdateAsync(queue, message.MessageId, message.PopReceipt, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
         Assert.Empty(await Queue.ReceiveAsync(queue, 1, TimeSpan.FromSeconds(1)));
+
+        // Without new text the message keeps its own.
+        await Queue.UpdateAsync(queue, message.MessageId, receipt.PopReceipt, TimeSpan.Zero);
+        Assert.Equal("long job", Assert.Single(await Queue.ReceiveAsync(queue, 1, TimeSpan.FromSeconds(30))).Text);
     }
 
     [Fact]

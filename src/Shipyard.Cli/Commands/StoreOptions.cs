@@ -7,17 +7,18 @@ using Shipyard.Storage;
 namespace Shipyard.Cli.Commands;
 
 /// <summary>
-/// Which store and bundled models folder a <c>shipyard models</c> command works on, chosen the way the server chooses:
-/// <c>AzureWebJobsStorage</c> (connection string or the identity-based <c>AzureWebJobsStorage__accountName</c> /
-/// <c>__blobServiceUri</c> settings) → Azure Blob storage, else the embedded file store at <c>Shipyard:DataPath</c>
-/// (default <c>./.shipyard</c>). Which setting wins: <c>--connection-string</c>, then <c>--data-path</c> (the file store,
-/// even when <c>AzureWebJobsStorage</c> is set), then the environment. Giving both options is an error.
+/// Which store (and bundled models folder) a storage command works on: the same options on every command that touches
+/// storage (<c>models …</c>, <c>drift run</c>), and the store itself chosen by <see cref="StorageFactory"/> exactly as
+/// the server chooses it. Which setting wins: <c>--connection-string</c> (as <c>AzureWebJobsStorage</c>), then
+/// <c>--data-path</c> (the file store, even when <c>AzureWebJobsStorage</c> is set), then the environment
+/// (<c>AzureWebJobsStorage</c> or its identity-based <c>__accountName</c> / <c>__blobServiceUri</c> settings, else
+/// <c>Shipyard__DataPath</c>, else <c>./.shipyard</c>). Giving both options is an error.
 /// </summary>
-internal sealed class ModelStoreOptions
+internal sealed class StoreOptions
 {
     private readonly Func<IBlobStore, IBlobStore> _decorate;
 
-    public ModelStoreOptions(Func<IBlobStore, IBlobStore>? decorate)
+    public StoreOptions(Func<IBlobStore, IBlobStore>? decorate = null)
     {
         _decorate = decorate ?? (store => store);
     }
@@ -48,8 +49,11 @@ internal sealed class ModelStoreOptions
         }
     }
 
-    /// <summary>Opens the selected store. The description names the store without secrets (endpoint or folder only).</summary>
-    public (IBlobStore Store, string Description, IConfiguration Configuration) Open(ParseResult parseResult)
+    /// <summary>
+    /// The configuration the command runs with: the environment, with the options applied as the settings they stand
+    /// for, so that <see cref="StorageFactory"/> picks the store from it.
+    /// </summary>
+    public IConfiguration Configure(ParseResult parseResult)
     {
         var dataPath = parseResult.GetValue(DataPath);
         var connectionString = parseResult.GetValue(ConnectionString);
@@ -58,7 +62,7 @@ internal sealed class ModelStoreOptions
             throw new ArgumentException("--data-path and --connection-string select different stores; give one of them.");
         }
 
-        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        IEnumerable<KeyValuePair<string, string?>> settings = new ConfigurationBuilder().AddEnvironmentVariables().Build().AsEnumerable();
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (connectionString is not null)
         {
@@ -67,12 +71,10 @@ internal sealed class ModelStoreOptions
                 throw new ArgumentException("--connection-string is empty.");
             }
 
+            CheckConnectionString(connectionString);
             overrides[StorageFactory.ConnectionName] = connectionString;
         }
 
-        IConfiguration configuration = new ConfigurationBuilder().AddConfiguration(environment).AddInMemoryCollection(overrides).Build();
-        IBlobStore store;
-        string description;
         if (dataPath is not null)
         {
             if (string.IsNullOrWhiteSpace(dataPath))
@@ -80,23 +82,19 @@ internal sealed class ModelStoreOptions
                 throw new ArgumentException("--data-path is empty.");
             }
 
-            description = "file store " + Path.GetFullPath(dataPath);
-            store = new FileBlobStore(Path.GetFullPath(dataPath));
-        }
-        else if (StorageConnection.FromConfiguration(configuration, StorageFactory.ConnectionName) is { } connection)
-        {
-            // StorageConnection's messages and ToString never carry the key; the endpoint is not a secret.
-            description = $"Azure Blob storage {connection.BlobEndpoint} ({(connection.UsesSharedKey ? "shared key" : "Microsoft Entra ID")})";
-            store = new AzureBlobStore(connection);
-        }
-        else
-        {
-            var path = StorageFactory.GetDataPath(configuration);
-            description = "file store " + path;
-            store = new FileBlobStore(path);
+            // The file store wins: drop every AzureWebJobsStorage setting, as if it were not configured.
+            settings = settings.Where(setting => !IsStorageConnectionSetting(setting.Key));
+            overrides[StorageFactory.DataPathKey] = Path.GetFullPath(dataPath);
         }
 
-        return (_decorate(store), description, configuration);
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).AddInMemoryCollection(overrides).Build();
+    }
+
+    /// <summary>Opens the selected blob store. The description names the store without secrets (endpoint or folder only).</summary>
+    public (IBlobStore Store, string Description, IConfiguration Configuration) Open(ParseResult parseResult)
+    {
+        var configuration = Configure(parseResult);
+        return (_decorate(StorageFactory.CreateBlobStore(configuration)), StorageFactory.Describe(configuration), configuration);
     }
 
     /// <summary>
@@ -126,4 +124,22 @@ internal sealed class ModelStoreOptions
             throw;
         }
     }
+
+    private static void CheckConnectionString(string connectionString)
+    {
+        try
+        {
+            StorageConnection.Parse(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            // Parse never echoes the string (it holds the key).
+            throw new ArgumentException($"--connection-string is not a usable storage connection string: {e.Message}", e);
+        }
+    }
+
+    private static bool IsStorageConnectionSetting(string key) =>
+        key.Equals(StorageFactory.ConnectionName, StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith(StorageFactory.ConnectionName + ":", StringComparison.OrdinalIgnoreCase)
+        || key.Equals("ConnectionStrings:" + StorageFactory.ConnectionName, StringComparison.OrdinalIgnoreCase);
 }
