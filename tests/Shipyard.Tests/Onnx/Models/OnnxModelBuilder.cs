@@ -60,45 +60,26 @@ internal sealed class OnnxModelBuilder
         return this;
     }
 
-    public OnnxModelBuilder FloatInitializer(string name, float[] values, params long[] dims)
-    {
-        _initializers.Add(w => w.Message(5, t =>
-        {
-            t.PackedInt64(1, dims);
-            t.Int64(2, (long)TensorElementType.Float);
-            t.String(8, name);
-            t.PackedFloat(4, values);
-        }));
-        return this;
-    }
+    public OnnxModelBuilder FloatInitializer(string name, float[] values, params long[] dims) =>
+        Initializer(name, TensorElementType.Float, dims, t => t.PackedFloat(4, values));
 
     /// <summary>A float initializer whose data ONNX Runtime reads from the file <paramref name="location"/> (TensorProto
     /// external_data = 13 with key "location", data_location = 14 EXTERNAL), as onnx.save(..., save_as_external_data=True) writes it.</summary>
-    public OnnxModelBuilder ExternalFloatInitializer(string name, string location, params long[] dims)
-    {
-        _initializers.Add(w => w.Message(5, t =>
-        {
-            t.PackedInt64(1, dims);
-            t.Int64(2, (long)TensorElementType.Float);
-            t.String(8, name);
-            t.Message(13, e =>
-            {
-                e.String(1, "location");
-                e.String(2, location);
-            });
-            t.Int64(14, 1);
-        }));
-        return this;
-    }
+    public OnnxModelBuilder ExternalFloatInitializer(string name, string location, params long[] dims) =>
+        Initializer(name, TensorElementType.Float, dims, t => t.Message(13, e => e.String(1, "location").String(2, location)).Int64(14, 1));
 
-    public OnnxModelBuilder Int64Initializer(string name, long[] values, params long[] dims)
+    public OnnxModelBuilder Int64Initializer(string name, long[] values, params long[] dims) =>
+        Initializer(name, TensorElementType.Int64, dims, t => t.PackedInt64(7, values));
+
+    /// <summary>GraphProto.initializer (5): a TensorProto with dims (1), data_type (2), name (8) and its data.</summary>
+    private OnnxModelBuilder Initializer(string name, TensorElementType type, long[] dims, Action<ProtoWriter> data)
     {
         _initializers.Add(w => w.Message(5, t =>
         {
             t.PackedInt64(1, dims);
-            t.Int64(2, (long)TensorElementType.Int64);
+            t.Int64(2, (long)type);
             t.String(8, name);
-            t.PackedInt64(7, values);
+            data(t);
         }));
         return this;
     }
