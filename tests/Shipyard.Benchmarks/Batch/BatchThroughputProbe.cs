@@ -159,7 +159,7 @@ internal static class BatchThroughputProbe
         var manifest = lease.Manifest;
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         var bytes = File.ReadAllBytes(ModelFile(manifest));
-        var exposed = manifest.IsClassifier && !readZipMaps ? Shipyard.Models.Internals.OnnxZipMap.Expose(bytes, manifest.Onnx.Outputs.Probabilities!, manifest.Labels) : null;
+        var exposed = manifest.IsClassifier && !readZipMaps ? Shipyard.Models.Internals.OnnxZipMap.Expose(bytes, manifest.Onnx.Outputs.Probabilities!, manifest) : null;
         using var session = new InferenceSession(exposed?.Model ?? bytes, options);
         using var runOptions = new RunOptions();
         string[] input = [manifest.Onnx.Inputs[0].Name];

@@ -79,6 +79,23 @@ public class OnnxScorerTests
         Assert.False(scorer.ReadsZipMapInput);
     }
 
+    /// <summary>A third label the ZipMap lacks: its maps are read (no tensor maps onto the labels), and the missing class gets 0.</summary>
+    [Theory]
+    [InlineData(false, "0", "1", "2")]
+    [InlineData(true, "malignant", "benign", "other")]
+    public void Score_ZipMapMapsMissingAClass_ReadsEachRowsMapAndGivesTheMissingClassZero(bool stringLabels, string first, string second, string third)
+    {
+        using var scorer = OnnxScorer.Load(ZipMapManifest(first, second, third), TestModels.ZipMap(stringLabels), null, out _);
+        var batch = InstanceValidator.Validate(scorer.Manifest, JsonSerializer.SerializeToElement(new[] { new { a = 0.2, b = 0.8 }, new { a = 0.9, b = 0.1 } }));
+
+        var predictions = ModelScorer.Run(scorer, batch, CancellationToken.None).ToPredictions(scorer.Manifest).Cast<ClassPrediction>().ToArray();
+
+        Assert.False(scorer.ReadsZipMapInput);
+        Assert.Equal([second, first], predictions.Select(p => p.Label));
+        Assert.Equal([0.2f, 0.8f, 0f], new[] { first, second, third }.Select(l => (float)predictions[0].Probabilities[l]));
+        Assert.Equal([0.9f, 0.1f, 0f], new[] { first, second, third }.Select(l => (float)predictions[1].Probabilities[l]));
+    }
+
     private static OnnxScorer Load(string model, string version) => OnnxScorer.Load(
         ModelManifest.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.Models, model, version, "model.json"))),
         File.ReadAllBytes(Path.Combine(RepoPaths.Models, model, version, "model.onnx")),
@@ -89,7 +106,7 @@ public class OnnxScorerTests
     {
         ["name"] = "zipmap",
         ["version"] = "1",
-        ["task"] = "binary-classification",
+        ["task"] = labels.Length == 2 ? "binary-classification" : "multiclass-classification",
         ["features"] = new JsonArray(
             new JsonObject { ["name"] = "a", ["type"] = "float", ["required"] = true },
             new JsonObject { ["name"] = "b", ["type"] = "float", ["required"] = true }),

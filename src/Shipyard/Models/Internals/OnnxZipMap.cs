@@ -1,4 +1,5 @@
 using System.Text;
+using Shipyard.Scoring.Internals;
 
 namespace Shipyard.Models.Internals;
 
@@ -20,10 +21,10 @@ internal static class OnnxZipMap
 {
     /// <summary>
     /// The model with the tensor feeding the ZipMap that writes <paramref name="probabilitiesOutput"/> exposed as an output,
-    /// or null when no ZipMap writes it, or its class labels do not map one to one onto <paramref name="labels"/>.
+    /// or null when no ZipMap writes it, or its class labels do not map one to one onto <paramref name="manifest"/>'s labels.
     /// </summary>
     /// <exception cref="FormatException">The bytes are not a well-formed protobuf message.</exception>
-    public static ExposedProbabilities? Expose(byte[] model, string probabilitiesOutput, IReadOnlyList<string> labels)
+    public static ExposedProbabilities? Expose(byte[] model, string probabilitiesOutput, ModelManifest manifest)
     {
         ZipMapNode? zipMap = null;
         var outputs = new HashSet<string>(StringComparer.Ordinal);
@@ -47,7 +48,8 @@ internal static class OnnxZipMap
             });
         });
 
-        if (zipMap is null || ColumnClasses(zipMap, labels) is not { } columns)
+        var labels = manifest.Labels;
+        if (zipMap is null || ColumnClasses(zipMap, ManifestPlan.For(manifest).LabelIndex, labels.Count) is not { } columns)
         {
             return null;
         }
@@ -57,25 +59,12 @@ internal static class OnnxZipMap
     }
 
     /// <summary>Per tensor column, the manifest label index of its class; null unless every label has exactly one column.</summary>
-    private static int[]? ColumnClasses(ZipMapNode node, IReadOnlyList<string> labels)
+    private static int[]? ColumnClasses(ZipMapNode node, IReadOnlyDictionary<string, int> labelIndex, int classes)
     {
         var columns = node.Int64Labels is { Count: > 0 } ids
-            ? ids.Select(id => id >= 0 && id < labels.Count ? (int)id : -1).ToArray()
-            : node.StringLabels.Select(label => IndexOf(labels, label)).ToArray();
-        return columns.Length == labels.Count && columns.Order().SequenceEqual(Enumerable.Range(0, labels.Count)) ? columns : null;
-    }
-
-    private static int IndexOf(IReadOnlyList<string> labels, string label)
-    {
-        for (var i = 0; i < labels.Count; i++)
-        {
-            if (string.Equals(labels[i], label, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
+            ? ids.Select(id => id >= 0 && id < classes ? (int)id : -1).ToArray()
+            : node.StringLabels.Select(label => labelIndex.GetValueOrDefault(label, -1)).ToArray();
+        return columns.Length == classes && columns.Order().SequenceEqual(Enumerable.Range(0, classes)) ? columns : null;
     }
 
     private static ZipMapNode? ReadZipMap(ReadOnlySpan<byte> node)

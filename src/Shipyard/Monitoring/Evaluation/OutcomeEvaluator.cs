@@ -1,4 +1,5 @@
 using Shipyard.Models;
+using Shipyard.Scoring.Internals;
 
 namespace Shipyard.Monitoring.Evaluation;
 
@@ -60,7 +61,7 @@ public static class OutcomeEvaluator
     private static (VersionEvaluation, ClassificationMetrics) Classifier(ModelManifest manifest, List<ScoredOutcome> rows, string[] arms)
     {
         var labels = manifest.Labels;
-        var index = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
+        var index = ManifestPlan.For(manifest).LabelIndex;
         var classes = labels.Count;
         var withProbabilities = rows.All(r => r.Probabilities is { Count: > 0 });
 

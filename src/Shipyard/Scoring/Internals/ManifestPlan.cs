@@ -18,6 +18,13 @@ internal sealed class ManifestPlan
             FeatureIndex[manifest.Features[i].Name] = i;
         }
 
+        // The first of duplicate labels wins (the manifest parser refuses duplicates anyway).
+        LabelIndex = new Dictionary<string, int>(manifest.Labels.Count, StringComparer.Ordinal);
+        for (var c = manifest.Labels.Count - 1; c >= 0; c--)
+        {
+            LabelIndex[manifest.Labels[c]] = c;
+        }
+
         Columns = new int[manifest.Features.Count];
         for (var i = 0; i < manifest.Features.Count; i++)
         {
@@ -48,6 +55,9 @@ internal sealed class ManifestPlan
     }
 
     public Dictionary<string, int> FeatureIndex { get; }
+
+    /// <summary>Label → its class index (the position in the manifest's <c>labels</c>).</summary>
+    public Dictionary<string, int> LabelIndex { get; }
 
     /// <summary>Per feature, its column among the features of its type (a <see cref="FeatureBatch"/> row holds one array per type).</summary>
     public int[] Columns { get; }

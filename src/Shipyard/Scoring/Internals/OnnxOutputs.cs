@@ -37,11 +37,7 @@ internal sealed class OnnxOutputs
         (_label, _labelKind) = label;
         (_probabilities, _probabilitiesKind) = probabilities;
         (_value, _valueKind) = value;
-        _labelIndex = new Dictionary<string, int>(manifest.Labels.Count, StringComparer.Ordinal);
-        for (var c = manifest.Labels.Count - 1; c >= 0; c--)
-        {
-            _labelIndex[manifest.Labels[c]] = c;
-        }
+        _labelIndex = ManifestPlan.For(manifest).LabelIndex;
     }
 
     private enum OutputKind
@@ -290,42 +286,30 @@ internal sealed class OnnxOutputs
                 return;
         }
 
-        // ZipMap: one map per row.
+        // ZipMap: one map per row; each row's keys and values are read once, then placed by class.
         CheckCount("probabilities", value.GetValueCount(), rows);
         target.Clear();
         var allocator = OrtAllocator.DefaultInstance;
+        var stringKeys = _probabilitiesKind is OutputKind.ZipMapStringFloat or OutputKind.ZipMapStringDouble;
+        var doubleValues = _probabilitiesKind is OutputKind.ZipMapInt64Double or OutputKind.ZipMapStringDouble;
         for (var r = 0; r < rows; r++)
         {
             using var map = value.GetValue(r, allocator);
             using var keys = map.GetValue(0, allocator);
             using var values = map.GetValue(1, allocator);
             var row = target.Slice(r * classes, classes);
-            if (_probabilitiesKind is OutputKind.ZipMapInt64Float or OutputKind.ZipMapInt64Double)
+            var count = (int)keys.GetTensorTypeAndShape().ElementCount;
+            var ids = stringKeys ? default : keys.GetTensorDataAsSpan<long>();
+            var floats = doubleValues ? default : values.GetTensorDataAsSpan<float>();
+            var doubles = doubleValues ? values.GetTensorDataAsSpan<double>() : default;
+            for (var k = 0; k < count; k++)
             {
-                var ids = keys.GetTensorDataAsSpan<long>();
-                for (var k = 0; k < ids.Length; k++)
+                var c = stringKeys ? _labelIndex.GetValueOrDefault(keys.GetStringElement(k), -1) : ids[k] >= 0 && ids[k] < classes ? (int)ids[k] : -1;
+                if (c >= 0)
                 {
-                    Put(row, ids[k] >= 0 && ids[k] < classes ? (int)ids[k] : -1, values, k);
+                    row[c] = doubleValues ? (float)doubles[k] : floats[k];
                 }
             }
-            else
-            {
-                var count = (int)keys.GetTensorTypeAndShape().ElementCount;
-                for (var k = 0; k < count; k++)
-                {
-                    Put(row, _labelIndex.GetValueOrDefault(keys.GetStringElement(k), -1), values, k);
-                }
-            }
-        }
-    }
-
-    private void Put(Span<float> row, int c, OrtValue values, int k)
-    {
-        if (c >= 0)
-        {
-            row[c] = _probabilitiesKind is OutputKind.ZipMapInt64Float or OutputKind.ZipMapStringFloat
-                ? values.GetTensorDataAsSpan<float>()[k]
-                : (float)values.GetTensorDataAsSpan<double>()[k];
         }
     }
 

@@ -229,7 +229,7 @@ internal sealed class OnnxScorer : IDisposable
 
         try
         {
-            return OnnxZipMap.Expose(model, probabilities, manifest.Labels);
+            return OnnxZipMap.Expose(model, probabilities, manifest);
         }
         catch (FormatException)
         {

@@ -46,23 +46,6 @@ internal sealed class RawScores
     /// <summary>Predicted value per row (regressors).</summary>
     public double[]? Values { get; }
 
-    public static RawScores Concat(IReadOnlyList<RawScores> parts)
-    {
-        if (parts.Count == 1)
-        {
-            return parts[0];
-        }
-
-        var count = parts.Sum(p => p.Count);
-        var first = parts[0];
-        return new RawScores(
-            count,
-            first.Labels is null ? null : parts.SelectMany(p => p.Labels!).ToArray(),
-            first.Probabilities is null ? null : parts.SelectMany(p => p.Probabilities!).ToArray(),
-            first.Classes,
-            first.Values is null ? null : parts.SelectMany(p => p.Values!).ToArray());
-    }
-
     /// <summary>Rows [start, start+count) as their own scores (splitting a micro-batch).</summary>
     public RawScores Slice(int start, int count)
     {

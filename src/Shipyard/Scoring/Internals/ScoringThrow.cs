@@ -8,8 +8,4 @@ internal static class ScoringThrow
     [DoesNotReturn]
     public static void ArgumentOutOfRange_Row(int row, int count) =>
         throw new ArgumentOutOfRangeException(nameof(row), row, $"Row {row} does not exist; the batch has {count} rows (call AddRow first).");
-
-    [DoesNotReturn]
-    public static void InvalidOperation_Output(string model, string version, string message) =>
-        throw new InvalidOperationException($"Model '{model}' version '{version}': {message}");
 }
