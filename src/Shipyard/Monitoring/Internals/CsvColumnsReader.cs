@@ -8,7 +8,7 @@ namespace Shipyard.Monitoring.Internals;
 /// <summary>
 /// Reads a CSV file column-wise into a <see cref="FeatureTable"/> through Shipyard's one CSV reader
 /// (<see cref="CsvReader"/>: RFC 4180, comma separator, double-quoted fields with "" escapes, quoted line breaks, LF or
-/// CRLF line ends, UTF-8 with or without a byte order mark); a header row is required.
+/// CRLF line ends, UTF-8 with or without a byte order mark, blank lines skipped); a header row is required.
 /// </summary>
 internal static class CsvColumnsReader
 {
@@ -64,16 +64,7 @@ internal static class CsvColumnsReader
         var nonNumeric = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read())
         {
-            if (reader.FieldCount == 1 && reader.GetFieldUtf8(0).IsEmpty && reader.RawRecordUtf8.IsEmpty)
-            {
-                continue; // blank line
-            }
-
-            if (reader.RecordError is { } error)
-            {
-                throw new InvalidDataException($"{path}, line {reader.LineNumber}: {error}");
-            }
-
+            ThrowIfMalformed(path, reader);
             if (reader.FieldCount != names.Length)
             {
                 throw new InvalidDataException($"{path}, line {reader.LineNumber}: {reader.FieldCount} cells, but the header has {names.Length} columns.");
@@ -109,12 +100,17 @@ internal static class CsvColumnsReader
         return new Result(table, nonNumeric);
     }
 
-    private static string[] Fields(string path, CsvReader reader)
+    private static void ThrowIfMalformed(string path, CsvReader reader)
     {
         if (reader.RecordError is { } error)
         {
             throw new InvalidDataException($"{path}, line {reader.LineNumber}: {error}");
         }
+    }
+
+    private static string[] Fields(string path, CsvReader reader)
+    {
+        ThrowIfMalformed(path, reader);
 
         var fields = new string[reader.FieldCount];
         for (var i = 0; i < fields.Length; i++)
