@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Shipyard.Monitoring.Evaluation;
+using Shipyard.Testing;
 using Xunit;
 
 namespace Shipyard.Tests.Monitoring;
@@ -239,18 +240,18 @@ public class EvaluationMetricsTests
         {
             File.WriteAllText(data, csv);
             File.WriteAllText(code, script);
-            // Debian's python3, where .ci/run installs scikit-learn and scipy (a pyenv shim earlier on PATH may lack them).
-            var start = new ProcessStartInfo(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo(DebianPython.Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var argument in new[] { code, data }.Concat(arguments))
             {
                 start.ArgumentList.Add(argument);
             }
 
             using var python = Process.Start(start)!;
+            // Both pipes at once: a script that writes much to stderr must not block on a full pipe.
+            var error = python.StandardError.ReadToEndAsync();
             var output = python.StandardOutput.ReadToEnd();
-            var error = python.StandardError.ReadToEnd();
             python.WaitForExit();
-            Assert.True(python.ExitCode == 0, $"python3 failed (apt-get install python3-sklearn python3-scipy; .ci/run does): {error}");
+            Assert.True(python.ExitCode == 0, $"python3 failed (apt-get install python3-sklearn python3-scipy; .ci/run does): {error.Result}");
             return JsonDocument.Parse(output).RootElement.Clone();
         }
         finally

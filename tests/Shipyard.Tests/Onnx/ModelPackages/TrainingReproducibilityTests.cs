@@ -104,7 +104,7 @@ public class TrainingReproducibilityTests
 
     private static async Task RunScriptAsync(string script, string outputDirectory)
     {
-        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        var python = DebianPython.Executable;
         var start = new ProcessStartInfo(python)
         {
             WorkingDirectory = RepoPaths.Root,
