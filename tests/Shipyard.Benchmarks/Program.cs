@@ -28,6 +28,13 @@ if (args is ["--batch-throughput", var batchCsv, ..])
     return;
 }
 
+// `--file-store-commit`: what the embedded file store's one-rename commit costs, see docs/storage.md.
+if (args is ["--file-store-commit"])
+{
+    await Shipyard.Benchmarks.Storage.FileStoreCommitProbe.RunAsync();
+    return;
+}
+
 // `--evaluate ROWS`: time to evaluate ROWS predictions with outcomes, see docs/benchmarks.md "Evaluation".
 if (args is ["--evaluate", var evaluateRows])
 {
