@@ -4,8 +4,8 @@ using Shipyard.Scoring.Internals;
 namespace Shipyard.Scoring;
 
 /// <summary>
-/// Runs a validated <see cref="FeatureBatch"/> through a leased model version, in runs of at most <c>runtime.maxBatch</c>
-/// rows, and returns one prediction per row. The packing, running and output mapping are the version's
+/// Runs a validated <see cref="FeatureBatch"/> through a leased model version (in runs of at most <c>runtime.maxBatch</c>
+/// rows, the scorer's rule) and returns one prediction per row. The packing, running and output mapping are the version's
 /// <see cref="OnnxScorer"/>, the same code batch scoring uses. Synchronous and thread-safe; used by
 /// <see cref="PredictionService"/> (REST, KServe, streaming).
 /// </summary>
@@ -33,14 +33,8 @@ public static class ModelScorer
     {
         var manifest = scorer.Manifest;
         var target = ScoreTarget.ForRows(batch.Count, manifest.Labels.Count, manifest.IsClassifier);
-        var maxBatch = Math.Max(1, manifest.Runtime.MaxBatch);
-        var plan = ManifestPlan.For(manifest);
-        for (var start = 0; start < batch.Count; start += maxBatch)
-        {
-            var input = new FeatureBatchInput(batch, plan, start, Math.Min(maxBatch, batch.Count - start));
-            scorer.Score(ref input, target, start, cancellationToken);
-        }
-
+        var input = new FeatureBatchInput(batch, ManifestPlan.For(manifest));
+        scorer.Score(ref input, target, cancellationToken);
         return RawScores.From(manifest, batch.Count, target, scorer.HasProbabilities);
     }
 }

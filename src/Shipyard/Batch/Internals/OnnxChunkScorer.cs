@@ -16,16 +16,10 @@ internal sealed class OnnxChunkScorer(OnnxScorer scorer) : IChunkScorer
     /// <inheritdoc />
     public void Score(BatchChunk chunk)
     {
-        // Runs of at most runtime.maxBatch rows, as HTTP scores (a graph with a fixed batch size takes no more).
-        var plan = ManifestPlan.For(scorer.Manifest);
-        var maxBatch = Math.Max(1, scorer.Manifest.Runtime.MaxBatch);
+        var input = new ChunkInput(chunk, ManifestPlan.For(scorer.Manifest));
         try
         {
-            for (var start = 0; start < chunk.Count; start += maxBatch)
-            {
-                var input = new ChunkInput(chunk, plan, start, Math.Min(maxBatch, chunk.Count - start));
-                scorer.Score(ref input, chunk.Scores, start);
-            }
+            scorer.Score(ref input, chunk.Scores);
         }
         catch (ModelRunException e)
         {
@@ -35,20 +29,20 @@ internal sealed class OnnxChunkScorer(OnnxScorer scorer) : IChunkScorer
         }
     }
 
-    /// <summary>Rows [start, start + rows) of a chunk as graph input: its values are row-major [row, feature] doubles in manifest order.</summary>
-    private readonly struct ChunkInput(BatchChunk chunk, ManifestPlan plan, int start, int rows) : IScoringInput
+    /// <summary>A chunk's rows as graph input: its values are row-major [row, feature] doubles in manifest order.</summary>
+    private readonly struct ChunkInput(BatchChunk chunk, ManifestPlan plan) : IScoringInput
     {
-        public int Rows => rows;
+        public int Rows => chunk.Count;
 
-        public void PackFloat(int input, Span<float> destination) => Pack<float, ToFloat>(input, destination);
+        public void PackFloat(int input, int start, int rows, Span<float> destination) => Pack<float, ToFloat>(input, start, rows, destination);
 
-        public void PackDouble(int input, Span<double> destination) => Pack<double, ToDouble>(input, destination);
+        public void PackDouble(int input, int start, int rows, Span<double> destination) => Pack<double, ToDouble>(input, start, rows, destination);
 
-        public void PackInt64(int input, Span<long> destination) => Pack<long, ToInt64>(input, destination);
+        public void PackInt64(int input, int start, int rows, Span<long> destination) => Pack<long, ToInt64>(input, start, rows, destination);
 
-        public void PackInt32(int input, Span<int> destination) => Pack<int, ToInt32>(input, destination);
+        public void PackInt32(int input, int start, int rows, Span<int> destination) => Pack<int, ToInt32>(input, start, rows, destination);
 
-        public void PackString(int input, Span<string> destination)
+        public void PackString(int input, int start, int rows, Span<string> destination)
         {
             var features = plan.InputFeatures[input];
             var width = features.Length;
@@ -66,7 +60,7 @@ internal sealed class OnnxChunkScorer(OnnxScorer scorer) : IChunkScorer
 
         // One packing loop for every numeric element type: the converter is a struct, so each instantiation is
         // specialised by the JIT (no delegate call per value).
-        private void Pack<T, TConvert>(int input, Span<T> destination)
+        private void Pack<T, TConvert>(int input, int start, int rows, Span<T> destination)
             where TConvert : struct, IFromDouble<T>
         {
             var features = plan.InputFeatures[input];

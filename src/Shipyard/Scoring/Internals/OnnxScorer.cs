@@ -95,16 +95,29 @@ internal sealed class OnnxScorer : IDisposable
     public bool ReadsZipMapInput => _outputs.ReadsZipMapInput;
 
     /// <summary>
-    /// Scores the rows of <paramref name="input"/> and writes them to <paramref name="target"/> from row
-    /// <paramref name="targetRow"/> on. The caller keeps runs within <c>runtime.maxBatch</c> rows.
+    /// Scores every row of <paramref name="input"/> into the same rows of <paramref name="target"/>, in runs of at most
+    /// <c>runtime.maxBatch</c> rows (a graph with a fixed batch size takes no more), for every path alike.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the run is terminated).</exception>
     /// <exception cref="ModelRunException">ONNX Runtime failed or returned outputs that do not fit the manifest.</exception>
-    public void Score<TInput>(ref TInput input, ScoreTarget target, int targetRow, CancellationToken cancellationToken = default)
+    public void Score<TInput>(ref TInput input, ScoreTarget target, CancellationToken cancellationToken = default)
+        where TInput : struct, IScoringInput
+    {
+        var maxBatch = Math.Max(1, Manifest.Runtime.MaxBatch);
+        for (var start = 0; start < input.Rows; start += maxBatch)
+        {
+            Run(ref input, start, Math.Min(maxBatch, input.Rows - start), target, cancellationToken);
+        }
+    }
+
+    /// <summary>Releases the session. The registry calls it when the last lease on the version is gone.</summary>
+    public void Dispose() => _session.Dispose();
+
+    /// <summary>One ONNX run over rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="rows"/>).</summary>
+    private void Run<TInput>(ref TInput input, int start, int rows, ScoreTarget target, CancellationToken cancellationToken)
         where TInput : struct, IScoringInput
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var rows = input.Rows;
         var count = _inputNames.Length;
         var values = new OrtValue[count];
         var rented = new Array?[count];
@@ -113,7 +126,7 @@ internal sealed class OnnxScorer : IDisposable
         {
             for (var i = 0; i < count; i++)
             {
-                values[i] = Pack(ref input, i, rows, rented);
+                values[i] = Pack(ref input, i, start, rows, rented);
             }
 
             var options = Uncancellable;
@@ -125,7 +138,7 @@ internal sealed class OnnxScorer : IDisposable
 
             using var registration = cancellable is null ? default : cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, cancellable);
             using var results = _session.Run(options, _inputNames, values, _outputs.Names);
-            _outputs.Read(results, rows, target, targetRow);
+            _outputs.Read(results, rows, target, start);
         }
         catch (OnnxRuntimeException error)
         {
@@ -144,10 +157,7 @@ internal sealed class OnnxScorer : IDisposable
         }
     }
 
-    /// <summary>Releases the session. The registry calls it when the last lease on the version is gone.</summary>
-    public void Dispose() => _session.Dispose();
-
-    private OrtValue Pack<TInput>(ref TInput input, int i, int rows, Array?[] rented)
+    private OrtValue Pack<TInput>(ref TInput input, int i, int start, int rows, Array?[] rented)
         where TInput : struct, IScoringInput
     {
         var width = _inputWidths[i];
@@ -157,23 +167,23 @@ internal sealed class OnnxScorer : IDisposable
         {
             case OnnxElementType.Float:
                 var f = Rent<float>(length, rented, i);
-                input.PackFloat(i, f.AsSpan(0, length));
+                input.PackFloat(i, start, rows, f.AsSpan(0, length));
                 return Tensor(f, length, shape);
             case OnnxElementType.Double:
                 var d = Rent<double>(length, rented, i);
-                input.PackDouble(i, d.AsSpan(0, length));
+                input.PackDouble(i, start, rows, d.AsSpan(0, length));
                 return Tensor(d, length, shape);
             case OnnxElementType.Int64:
                 var l = Rent<long>(length, rented, i);
-                input.PackInt64(i, l.AsSpan(0, length));
+                input.PackInt64(i, start, rows, l.AsSpan(0, length));
                 return Tensor(l, length, shape);
             case OnnxElementType.Int32:
                 var n = Rent<int>(length, rented, i);
-                input.PackInt32(i, n.AsSpan(0, length));
+                input.PackInt32(i, start, rows, n.AsSpan(0, length));
                 return Tensor(n, length, shape);
             default:
                 var s = Rent<string>(length, rented, i);
-                input.PackString(i, s.AsSpan(0, length));
+                input.PackString(i, start, rows, s.AsSpan(0, length));
                 var tensor = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
                 try
                 {
