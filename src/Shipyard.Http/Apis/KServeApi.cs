@@ -127,10 +127,5 @@ public static class KServeApi
 
     private static RouteHandlerBuilder WithInferMetadata(this RouteHandlerBuilder builder) => builder
         .Accepts<InferRequest>("application/json")
-        .ProducesProblem(StatusCodes.Status400BadRequest)
-        .ProducesProblem(StatusCodes.Status404NotFound)
-        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-        .ProducesProblem(StatusCodes.Status429TooManyRequests)
-        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        .WithScoringProblems();
 }

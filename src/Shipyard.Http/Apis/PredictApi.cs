@@ -65,6 +65,10 @@ public static class PredictApi
 
     private static RouteHandlerBuilder WithPredictMetadata(this RouteHandlerBuilder builder) => builder
         .Accepts<PredictRequestDocument>("application/json")
+        .WithScoringProblems();
+
+    /// <summary>The problems every scoring route (REST predict, KServe infer) can answer, for the OpenAPI document.</summary>
+    internal static RouteHandlerBuilder WithScoringProblems(this RouteHandlerBuilder builder) => builder
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
