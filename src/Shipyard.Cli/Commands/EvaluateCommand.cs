@@ -7,7 +7,7 @@ using Shipyard.Monitoring.Evaluation;
 namespace Shipyard.Cli.Commands;
 
 /// <summary>
-/// <c>shipyard evaluate --model NAME [--window 7d] [--output F] [--html F]</c>: the evaluation report of a model (its
+/// <c>shipyard evaluate --model NAME [--window 7d] [--until T] [--output F] [--html F]</c>: the evaluation report of a model (its
 /// logged predictions joined with their outcomes, per version and arm, and the canary's verdict) from the configured
 /// store — the same document <c>GET /api/models/{name}/evaluation</c> answers. Exit 0, or 3 when the verdict is "roll back".
 /// </summary>
@@ -19,9 +19,11 @@ internal static class EvaluateCommand
         var window = new Option<string?>("--window") { Description = "Predictions made in the last window, e.g. 24h, 7d (default: Shipyard:Evaluation:Window or 7d)." };
         var output = new Option<FileInfo?>("--output") { Description = "Where to write the report JSON (default: standard output)." };
         var html = new Option<FileInfo?>("--html") { Description = "Also write the report as a self-contained HTML page." };
+        var minimum = new Option<long?>("--minimum-outcomes") { Description = "Outcomes canary and production each need before a verdict (default: Shipyard:Evaluation:MinimumOutcomes or 100)." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "End of the window (ISO 8601, default now): evaluate a past window again." };
         var command = new Command("evaluate", "Evaluate a model's versions against the outcomes posted for their predictions: metrics, intervals, estimates and the canary's verdict.")
         {
-            model, window, output, html,
+            model, window, until, minimum, output, html,
         };
         var storeOptions = new StoreOptions();
         storeOptions.AddTo(command, withModelsPath: true);
@@ -33,7 +35,12 @@ internal static class EvaluateCommand
             var (registry, store, options, description) = await storeOptions.OpenRegistryWithStoreAsync(parseResult, cancellationToken).ConfigureAwait(false);
             await using (registry.ConfigureAwait(false))
             {
-                var report = await new EvaluationService(registry, store, Options.Create(options)).EvaluateAsync(name, span, cancellationToken).ConfigureAwait(false);
+                if (parseResult.GetValue(minimum) is { } outcomes)
+                {
+                    options.Evaluation.MinimumOutcomes = outcomes > 0 ? outcomes : throw new ArgumentException("--minimum-outcomes must be at least 1.");
+                }
+
+                var report = await new EvaluationService(registry, store, Options.Create(options)).EvaluateAsync(name, span, parseResult.GetValue(until)?.ToUniversalTime(), cancellationToken).ConfigureAwait(false);
                 var json = Encoding.UTF8.GetString(EvaluationReportJson.Write(report));
                 if (parseResult.GetValue(output) is { } file)
                 {

@@ -94,7 +94,7 @@ public static class EvaluationApi
             return problem;
         }
 
-        var report = await evaluation.EvaluateAsync(name, span, cancellationToken).ConfigureAwait(false);
+        var report = await evaluation.EvaluateAsync(name, span, cancellationToken: cancellationToken).ConfigureAwait(false);
         return TypedResults.Bytes(EvaluationReportJson.Write(report), "application/json; charset=utf-8");
     }
 
@@ -109,7 +109,7 @@ public static class EvaluationApi
             return problem;
         }
 
-        var report = await evaluation.EvaluateAsync(name, span, http.RequestAborted).ConfigureAwait(false);
+        var report = await evaluation.EvaluateAsync(name, span, cancellationToken: http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers.ContentSecurityPolicy = HtmlContentSecurityPolicy;
         http.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(EvaluationReportHtml.Render(report)), "text/html; charset=utf-8");

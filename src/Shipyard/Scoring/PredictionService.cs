@@ -23,6 +23,7 @@ public sealed partial class PredictionService
     private readonly ShipyardOptions _options;
     private readonly IShipyardTelemetry _telemetry;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly int _maxShadowRuns;
     private readonly Func<LoadedVersion, MicroBatcher> _newBatcher; // one delegate, not a closure per request
     private readonly bool _tracked;
@@ -30,7 +31,7 @@ public sealed partial class PredictionService
     private long _shadowDropped;
 
     /// <summary>Creates the service over the registry and the prediction log.</summary>
-    public PredictionService(ModelRegistry registry, PredictionLogWriter log, IOptions<ShipyardOptions> options, IShipyardTelemetry? telemetry = null, ILogger<PredictionService>? logger = null)
+    public PredictionService(ModelRegistry registry, PredictionLogWriter log, IOptions<ShipyardOptions> options, IShipyardTelemetry? telemetry = null, ILogger<PredictionService>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(log);
@@ -40,6 +41,7 @@ public sealed partial class PredictionService
         _options = options.Value;
         _telemetry = telemetry ?? NullShipyardTelemetry.Instance;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
         // Shadow runs share the CPU with real traffic: at most a few at a time; beyond that they are skipped, never queued.
         _maxShadowRuns = Math.Max(2, Environment.ProcessorCount * 2);
         // Without telemetry (NullShipyardTelemetry), nothing is timed or described per request or per batch.
@@ -64,7 +66,7 @@ public sealed partial class PredictionService
         {
             var batch = request.Instances.ToBatch(lease.Manifest, _options.Limits);
             var scores = await ScoreAsync(lease, batch, cancellationToken).ConfigureAwait(false);
-            var predictions = scores.ToPredictions(lease.Manifest, PredictionIds.NewBatch(lease.Model, DateTimeOffset.UtcNow, batch.Count));
+            var predictions = scores.ToPredictions(lease.Manifest, PredictionIds.NewBatch(lease.Model, _time.GetUtcNow(), batch.Count));
             AfterScoring(request.Source, arm, lease, batch, predictions, shadow);
             return new PredictionResponse(lease.Model, lease.Version, predictions);
         }
@@ -94,7 +96,7 @@ public sealed partial class PredictionService
             var outputs = KServeMapper.SelectOutputs(manifest, request.Outputs);
             var batch = KServeMapper.ToBatch(manifest, request.Inputs, _options.Limits);
             var scores = await ScoreAsync(lease, batch, cancellationToken).ConfigureAwait(false);
-            var ids = PredictionIds.NewBatch(lease.Model, DateTimeOffset.UtcNow, batch.Count);
+            var ids = PredictionIds.NewBatch(lease.Model, _time.GetUtcNow(), batch.Count);
             AfterScoring(PredictionSource.Http, arm, lease, batch, scores.ToPredictions(manifest, ids), shadow);
             return new InferResponse
             {

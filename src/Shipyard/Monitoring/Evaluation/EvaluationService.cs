@@ -57,14 +57,18 @@ public sealed class EvaluationService
     /// <see cref="EvaluationOptions.Window"/>).</summary>
     /// <exception cref="ModelNotFoundException">Unknown model (404).</exception>
     /// <exception cref="ModelNotReadyException">No version has a manifest yet (503).</exception>
-    public async Task<EvaluationReport> EvaluateAsync(string model, TimeSpan? window = null, CancellationToken cancellationToken = default)
+    /// <param name="model">The model.</param>
+    /// <param name="window">How far back from <paramref name="until"/> predictions are evaluated.</param>
+    /// <param name="until">The end of the window (default now): a past window can be evaluated again.</param>
+    /// <param name="cancellationToken">Cancels the evaluation.</param>
+    public async Task<EvaluationReport> EvaluateAsync(string model, TimeSpan? window = null, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
         var manifest = ManifestOf(model);
         var info = _registry.Find(model)!;
-        var to = _time.GetUtcNow();
+        var to = until ?? _time.GetUtcNow();
         var from = to - (window ?? _options.Window);
         var (logged, _) = await LoggedPredictions.ReadAsync(_store, model, info.Versions.Select(v => v.Version), from, to, cancellationToken).ConfigureAwait(false);
-        var outcomes = await _feedback.ReadAsync(model, from, to, cancellationToken).ConfigureAwait(false);
+        var outcomes = await _feedback.ReadAsync(model, from, until is null ? to : DateTimeOffset.MaxValue, cancellationToken).ConfigureAwait(false);
 
         var rows = new List<ScoredOutcome>(logged.Count);
         var matched = new HashSet<string>(StringComparer.Ordinal);
