@@ -125,24 +125,70 @@ public sealed class FeedbackStore(IBlobStore store, TimeProvider? time = null)
         // Blob names start with the time received: in name order, a later outcome replaces an earlier one.
         foreach (var name in names.Order(StringComparer.Ordinal))
         {
-            foreach (var line in (await store.ReadAllTextAsync(Container, name, cancellationToken).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            var bytes = await store.ReadAllBytesAsync(Container, name, cancellationToken).ConfigureAwait(false);
+            var rest = bytes.AsSpan();
+            while (!rest.IsEmpty)
             {
-                var entry = JsonSerializer.Deserialize(line, FeedbackJson.Default.FeedbackLine)!;
+                var end = rest.IndexOf((byte)'\n');
+                var line = end < 0 ? rest : rest[..end];
+                rest = end < 0 ? [] : rest[(end + 1)..];
+                if (line.Trim(" \r\t"u8).IsEmpty)
+                {
+                    continue;
+                }
+
+                var entry = ReadLine(line);
                 if (latest.TryGetValue(entry.PredictionId, out var seen) && seen.Received > entry.Received)
                 {
                     continue; // two submissions in one millisecond: the later received wins, whatever the blob order
                 }
 
-                latest[entry.PredictionId] = new RecordedOutcome(entry.PredictionId, entry.Actual.ValueKind == JsonValueKind.String ? entry.Actual.GetString() : null,
-                    entry.Actual.ValueKind == JsonValueKind.Number ? entry.Actual.GetDouble() : null, entry.Received)
-                {
-                    Version = entry.Version,
-                    Prediction = entry.Prediction,
-                };
+                latest[entry.PredictionId] = entry;
             }
         }
 
         return latest;
+    }
+
+    /// <summary>One stored line. Plain outcomes (nearly all) are read forward only; a line with a batch row's prediction
+    /// goes through the serializer.</summary>
+    private static RecordedOutcome ReadLine(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        string? id = null, label = null;
+        double? value = null;
+        DateTimeOffset received = default;
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("predictionId"u8))
+            {
+                reader.Read();
+                id = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("actual"u8))
+            {
+                reader.Read();
+                (label, value) = reader.TokenType == JsonTokenType.String ? (reader.GetString(), (double?)null) : (null, reader.GetDouble());
+            }
+            else if (reader.ValueTextEquals("received"u8))
+            {
+                reader.Read();
+                received = reader.GetDateTimeOffset();
+            }
+            else
+            {
+                var full = JsonSerializer.Deserialize(line, FeedbackJson.Default.FeedbackLine)!;
+                return new RecordedOutcome(full.PredictionId, full.Actual.ValueKind == JsonValueKind.String ? full.Actual.GetString() : null,
+                    full.Actual.ValueKind == JsonValueKind.Number ? full.Actual.GetDouble() : null, full.Received)
+                {
+                    Version = full.Version,
+                    Prediction = full.Prediction,
+                };
+            }
+        }
+
+        return new RecordedOutcome(id ?? throw new JsonException("A feedback line without predictionId."), label, value, received);
     }
 
     /// <summary>Why an outcome's id cannot be accepted, or null. Outcomes of batch rows carry their own prediction and

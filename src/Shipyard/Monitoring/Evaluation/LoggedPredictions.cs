@@ -57,21 +57,20 @@ public static class LoggedPredictions
     private static long ReadLines(ReadOnlyMemory<byte> bytes, string version, DateTimeOffset from, DateTimeOffset to, List<LoggedPrediction> into)
     {
         long skipped = 0;
-        var rest = bytes;
+        var rest = bytes.Span;
         while (!rest.IsEmpty)
         {
-            var end = rest.Span.IndexOf((byte)'\n');
+            var end = rest.IndexOf((byte)'\n');
             var line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
-            if (line.Span.Trim(" \r\t"u8).IsEmpty)
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (line.Trim(" \r\t"u8).IsEmpty)
             {
                 continue;
             }
 
             try
             {
-                using var document = JsonDocument.Parse(line);
-                if (Read(document.RootElement, version) is { } record)
+                if (Read(line, version) is { } record)
                 {
                     if (record.Time >= from && record.Time < to)
                     {
@@ -92,41 +91,113 @@ public static class LoggedPredictions
         return skipped;
     }
 
-    private static LoggedPrediction? Read(JsonElement root, string version)
+    /// <summary>One line, read forward only: the inputs are skipped unread (they are most of the line).</summary>
+    private static LoggedPrediction? Read(ReadOnlySpan<byte> line, string version)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("time", out var t) || !t.TryGetDateTimeOffset(out var time) ||
-            !root.TryGetProperty("prediction", out var p) || p.ValueKind != JsonValueKind.Object)
+        var reader = new Utf8JsonReader(line);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
 
-        var id = root.TryGetProperty("predictionId", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
-        var arm = root.TryGetProperty("arm", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()!
-            : root.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String && s.ValueEquals("shadow") ? "shadow" : "production";
-        if (p.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Number)
-        {
-            return new LoggedPrediction(time, version, arm, id, null, null, value.GetDouble());
-        }
-
-        if (!p.TryGetProperty("label", out var label) || label.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
+        DateTimeOffset? time = null;
+        string? id = null, arm = null, label = null;
+        double? value = null;
         Dictionary<string, double>? probabilities = null;
-        if (p.TryGetProperty("probabilities", out var probs) && probs.ValueKind == JsonValueKind.Object)
+        var shadowSource = false;
+        var hasPrediction = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            probabilities = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var member in probs.EnumerateObject())
+            if (reader.ValueTextEquals("time"u8))
             {
-                if (member.Value.ValueKind == JsonValueKind.Number)
+                reader.Read();
+                time = reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var t) ? t : null;
+            }
+            else if (reader.ValueTextEquals("predictionId"u8))
+            {
+                reader.Read();
+                id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("arm"u8))
+            {
+                reader.Read();
+                arm = reader.TokenType != JsonTokenType.String ? null
+                    : reader.ValueTextEquals("production"u8) ? "production"
+                    : reader.ValueTextEquals("canary"u8) ? "canary"
+                    : reader.ValueTextEquals("shadow"u8) ? "shadow"
+                    : reader.ValueTextEquals("direct"u8) ? "direct"
+                    : reader.GetString();
+            }
+            else if (reader.ValueTextEquals("source"u8))
+            {
+                reader.Read();
+                shadowSource = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("shadow"u8);
+            }
+            else if (reader.ValueTextEquals("prediction"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
                 {
-                    probabilities[member.Name] = member.Value.GetDouble();
+                    return null;
                 }
+
+                hasPrediction = true;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("label"u8))
+                    {
+                        reader.Read();
+                        label = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+                    else if (reader.ValueTextEquals("value"u8))
+                    {
+                        reader.Read();
+                        value = reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : null;
+                    }
+                    else if (reader.ValueTextEquals("probabilities"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            reader.Skip();
+                            continue;
+                        }
+
+                        probabilities = new Dictionary<string, double>(2, StringComparer.Ordinal);
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            var name = reader.GetString()!;
+                            reader.Read();
+                            if (reader.TokenType == JsonTokenType.Number)
+                            {
+                                probabilities[name] = reader.GetDouble();
+                            }
+                            else
+                            {
+                                reader.Skip();
+                            }
+                        }
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
             }
         }
 
-        return new LoggedPrediction(time, version, arm, id, label.GetString(), probabilities, null);
+        if (time is null || !hasPrediction || (label is null && value is null))
+        {
+            return null;
+        }
+
+        return new LoggedPrediction(time.Value, version, arm ?? (shadowSource ? "shadow" : "production"), id, value is null ? label : null, value is null ? probabilities : null, value);
     }
 }
 

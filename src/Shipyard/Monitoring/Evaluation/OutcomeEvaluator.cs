@@ -91,7 +91,12 @@ public static class OutcomeEvaluator
 
         var actualIndexes = scored.Select(r => index[rows[r].ActualLabel!]).ToArray();
         var scoredPredicted = scored.Select(r => predicted[r]).ToArray();
-        var scoredProbabilities = withProbabilities ? scored.SelectMany(r => probabilities.AsSpan(r * classes, classes).ToArray()).ToArray() : [];
+        var scoredProbabilities = withProbabilities ? new double[scored.Count * classes] : [];
+        for (var i = 0; withProbabilities && i < scored.Count; i++)
+        {
+            probabilities.AsSpan(scored[i] * classes, classes).CopyTo(scoredProbabilities.AsSpan(i * classes, classes));
+        }
+
         var metrics = ClassificationMetrics.Compute(classes, actualIndexes, scoredPredicted, scoredProbabilities);
         var estimate = withProbabilities ? PerformanceEstimate.Of(classes, predicted, probabilities) : (double.NaN, null);
         var evaluation = new VersionEvaluation
