@@ -90,6 +90,28 @@ public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer se
     }
 
     [Fact]
+    public async Task FeedbackAndEvaluation_ThroughTheHost_AcceptOutcomesAndReport()
+    {
+        var cases = SampleCases.Load("breast-cancer", "1");
+        using var predicted = await host.Client.PostAsJsonAsync(new Uri($"api/models/breast-cancer/versions/1/predict?code={host.FunctionKey}", UriKind.Relative), new { instances = new[] { cases.Cases[0].Instance } });
+        using var prediction = JsonDocument.Parse(await predicted.Content.ReadAsStringAsync());
+        var id = prediction.RootElement.GetProperty("predictions")[0].GetProperty("predictionId").GetString();
+
+        using var feedback = await host.Client.PostAsJsonAsync(new Uri($"api/models/breast-cancer/feedback?code={host.FunctionKey}", UriKind.Relative),
+            new { outcomes = new[] { new { predictionId = id, actual = cases.Cases[0].ExpectedLabel } } });
+        using var unauthorized = await host.Client.PostAsJsonAsync(new Uri("api/models/breast-cancer/feedback", UriKind.Relative), new { outcomes = Array.Empty<object>() });
+        using var evaluation = await host.Client.GetAsync(new Uri($"api/models/breast-cancer/evaluation?window=1h&code={host.FunctionKey}", UriKind.Relative));
+
+        Assert.True(feedback.StatusCode == HttpStatusCode.OK, await feedback.Content.ReadAsStringAsync());
+        using var receipt = JsonDocument.Parse(await feedback.Content.ReadAsStringAsync());
+        Assert.Equal(1, receipt.RootElement.GetProperty("accepted").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        Assert.True(evaluation.StatusCode == HttpStatusCode.OK, await evaluation.Content.ReadAsStringAsync());
+        using var report = JsonDocument.Parse(await evaluation.Content.ReadAsStringAsync());
+        Assert.Equal("breast-cancer", report.RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
     public async Task Predict_WithoutKey_Is401()
     {
         using var response = await host.Client.PostAsJsonAsync(new Uri("api/models/breast-cancer/versions/1/predict", UriKind.Relative), new { instances = Array.Empty<object>() });
