@@ -25,8 +25,10 @@ public static class TelemetryServiceCollectionExtensions
         {
             o.ConnectionString = connectionString;
 
-            // The Functions host records requests; we send metrics, events, dependencies and logs.
-            o.EnableAdaptiveSampling = false;
+            // 3.x samples traces (rate-limited by default) and drops the logs of a sampled-out trace; custom events
+            // are log records there, and the alert rules count every DriftDetected / BatchCompleted: keep them all.
+            o.SamplingRatio = 1.0f;
+            o.EnableTraceBasedLogsSampler = false;
         });
         services.RemoveAll<IShipyardTelemetry>();
         services.AddSingleton<IShipyardTelemetry, ApplicationInsightsShipyardTelemetry>();

@@ -29,7 +29,7 @@ public sealed class ApplicationInsightsShipyardTelemetryTests
         using var ingestion = new FakeIngestion();
         using var app = new ShipyardApplicationFactory(ShipyardApplicationFactory.WithKeys(new Dictionary<string, string?>
         {
-            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey=11111111-2222-3333-4444-555555555555;IngestionEndpoint={ingestion.Address}",
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey=11111111-2222-3333-4444-555555555555;IngestionEndpoint={ingestion.Address};LiveEndpoint={ingestion.Address}",
         }));
         using var client = await app.CreateReadyClientAsync(ShipyardApplicationFactory.FunctionKey);
         var telemetry = Assert.IsType<ApplicationInsightsShipyardTelemetry>(app.Services.GetRequiredService<IShipyardTelemetry>());
