@@ -15,12 +15,12 @@ public static class TelemetryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddShipyardTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration[ConnectionStringSetting];
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (!IsConfigured(configuration))
         {
             return services;
         }
 
+        var connectionString = configuration[ConnectionStringSetting];
         services.AddApplicationInsightsTelemetryWorkerService(o =>
         {
             o.ConnectionString = connectionString;
@@ -33,5 +33,12 @@ public static class TelemetryServiceCollectionExtensions
         services.RemoveAll<IShipyardTelemetry>();
         services.AddSingleton<IShipyardTelemetry, ApplicationInsightsShipyardTelemetry>();
         return services;
+    }
+
+    /// <summary>True when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set: the one test of whether telemetry is on.</summary>
+    public static bool IsConfigured(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]);
     }
 }
