@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Trace;
+using Shipyard.Monitoring;
 using Shipyard.Telemetry;
 
 namespace Shipyard.Http.Telemetry;
@@ -29,6 +31,14 @@ public static class TelemetryServiceCollectionExtensions
             // are log records there, and the alert rules count every DriftDetected / BatchCompleted: keep them all.
             o.SamplingRatio = 1.0f;
             o.EnableTraceBasedLogsSampler = false;
+        });
+        // The drift webhook's path may be its secret: masked in dependency telemetry as in logs.
+        services.ConfigureOpenTelemetryTracerProvider((sp, tracing) =>
+        {
+            if (sp.GetService<DriftCheckOptions>()?.WebhookUrl is { } webhook)
+            {
+                tracing.AddProcessor(new SecretPathRedactionProcessor([webhook]));
+            }
         });
         services.RemoveAll<IShipyardTelemetry>();
         services.AddSingleton<IShipyardTelemetry, ApplicationInsightsShipyardTelemetry>();

@@ -15,7 +15,8 @@ public static class UrlRedaction
     public const string Mask = "***";
 
     /// <summary>
-    /// <paramref name="url"/> with its user information and every query value masked (parameter names kept:
+    /// <paramref name="url"/> with its user information and every query value masked (parameter names kept, a bare
+    /// value masked whole:
     /// <c>https://***@gpu.example/api/models?sig=***&amp;code=***</c>); with <paramref name="pathIsSecret"/> the path too
     /// (<c>https://hooks.example/***</c>). A relative URL keeps its path (masked likewise) and its masked query.
     /// </summary>
@@ -70,7 +71,8 @@ public static class UrlRedaction
             var equals = pair.IndexOf('=');
             text.Append(first ? '?' : '&');
             first = false;
-            text.Append(equals < 0 ? pair : pair[..equals]).Append('=').Append(Mask);
+            // A bare value (?TOKEN) may be the secret itself; of a pair only the name is kept.
+            text.Append(equals < 0 ? Mask : $"{pair[..equals]}={Mask}");
         }
     }
 }

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.IO.Compression;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 
 namespace Shipyard.Server.Tests.Infrastructure;
@@ -17,34 +13,22 @@ public sealed class FakeIngestion : IDisposable
     /// <summary>The instrumentation key of <see cref="ConnectionString"/>.</summary>
     public const string InstrumentationKey = "11111111-2222-3333-4444-555555555555";
 
-    private readonly HttpListener _listener = new();
-    private readonly ConcurrentQueue<string> _bodies = new();
-    private readonly Task _loop;
-
-    /// <summary>Starts listening on a free loopback port.</summary>
-    public FakeIngestion()
-    {
-        var port = AppProcess.FreePort();
-        Address = $"http://127.0.0.1:{port}/";
-        _listener.Prefixes.Add(Address);
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
+    private readonly LoopbackEndpoint _endpoint = new() { Reply = _ => (200, "{\"itemsReceived\":1,\"itemsAccepted\":1,\"errors\":[]}") };
 
     /// <summary>The endpoint's base address.</summary>
-    public string Address { get; }
+    public string Address => _endpoint.Address;
 
     /// <summary>A connection string that sends telemetry and Live Metrics here (and nowhere else).</summary>
     public string ConnectionString => $"InstrumentationKey={InstrumentationKey};IngestionEndpoint={Address};LiveEndpoint={Address}";
 
     /// <summary>Every body received so far, one string each.</summary>
-    public string AllText => string.Join('\n', _bodies);
+    public string AllText => string.Join('\n', _endpoint.Requests.Select(r => r.Body));
 
     /// <summary>The telemetry envelopes received so far (Live Metrics pings and anything not an envelope left out).</summary>
     public IReadOnlyList<JsonElement> Envelopes()
     {
         var envelopes = new List<JsonElement>();
-        foreach (var line in _bodies.SelectMany(b => b.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        foreach (var line in _endpoint.Requests.SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             try
             {
@@ -83,47 +67,5 @@ public sealed class FakeIngestion : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
-    }
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using (var buffer = new MemoryStream())
-            {
-                var input = context.Request.Headers["Content-Encoding"] == "gzip"
-                    ? new GZipStream(context.Request.InputStream, CompressionMode.Decompress)
-                    : context.Request.InputStream;
-                await input.CopyToAsync(buffer);
-                _bodies.Enqueue(Encoding.UTF8.GetString(buffer.ToArray()));
-            }
-
-            var reply = Encoding.UTF8.GetBytes("{\"itemsReceived\":1,\"itemsAccepted\":1,\"errors\":[]}");
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync(reply);
-            context.Response.Close();
-        }
-    }
+    public void Dispose() => _endpoint.Dispose();
 }
