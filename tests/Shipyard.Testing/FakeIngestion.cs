@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Shipyard.Server.Tests.Infrastructure;
+namespace Shipyard.Testing;
 
 /// <summary>
 /// A loopback Application Insights ingestion endpoint: the real Azure Monitor exporter of the app under test posts its

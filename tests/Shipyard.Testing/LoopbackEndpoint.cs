@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 
-namespace Shipyard.Server.Tests.Infrastructure;
+namespace Shipyard.Testing;
 
 /// <summary>
 /// An HTTP endpoint on a free loopback port that keeps every request it receives (URL, headers, gunzipped body) and
@@ -19,7 +19,7 @@ public sealed class LoopbackEndpoint : IDisposable
     /// <summary>Starts listening at <c>http://127.0.0.1:{free port}{pathPrefix}</c>.</summary>
     public LoopbackEndpoint(string pathPrefix = "/")
     {
-        Port = AppProcess.FreePort();
+        Port = LoopbackPorts.Free();
         Address = $"http://127.0.0.1:{Port}{pathPrefix}";
         _listener.Prefixes.Add(Address);
         _listener.Start();
