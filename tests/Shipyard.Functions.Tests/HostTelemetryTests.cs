@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Shipyard.Functions.Tests.Infrastructure;
 using Shipyard.Monitoring;
 using Shipyard.Testing;
@@ -29,21 +28,13 @@ public sealed class HostTelemetryTests(FunctionsHostFixture host)
 
         // The drift timer (every 5 s) reports on the prediction just logged: telemetry sent after the keyed requests.
         var sent = await host.EventuallyAsync(
-            () => Task.FromResult(host.Telemetry.Envelopes() is var all && Events(all, DriftCheckJob.ReportEvent).Any(e => Property(e, "model") == "diabetes") ? all : null),
+            () => Task.FromResult(host.Telemetry.Envelopes() is var all && FakeIngestion.Items(all, "EventData", DriftCheckJob.ReportEvent).Any(e => FakeIngestion.Property(e, "model") == "diabetes") ? all : null),
             TimeSpan.FromSeconds(90),
             "a DriftReport event for diabetes from the worker");
 
-        Assert.Contains(Events(sent, "ModelLoaded"), e => Property(e, "model") == "diabetes" && Property(e, "version") == "1" && Property(e, "status") == "succeeded");
+        Assert.Contains(FakeIngestion.Items(sent, "EventData", "ModelLoaded"), e => FakeIngestion.Property(e, "model") == "diabetes" && FakeIngestion.Property(e, "version") == "1" && FakeIngestion.Property(e, "status") == "succeeded");
         var telemetry = host.Telemetry.AllText;
         Assert.DoesNotContain(host.FunctionKey, telemetry, StringComparison.Ordinal);
         Assert.DoesNotContain(host.MasterKey, telemetry, StringComparison.Ordinal);
     }
-
-    private static IEnumerable<JsonElement> Events(IEnumerable<JsonElement> envelopes, string name) =>
-        envelopes.Where(e => e.GetProperty("data").GetProperty("baseType").GetString() == "EventData"
-            && e.GetProperty("data").GetProperty("baseData").GetProperty("name").GetString() == name);
-
-    private static string? Property(JsonElement envelope, string name) =>
-        envelope.GetProperty("data").GetProperty("baseData").TryGetProperty("properties", out var properties)
-        && properties.TryGetProperty(name, out var value) ? value.GetString() : null;
 }

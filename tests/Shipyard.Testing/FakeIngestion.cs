@@ -48,6 +48,27 @@ public sealed class FakeIngestion : IDisposable
         return envelopes;
     }
 
+    /// <summary>
+    /// Of <paramref name="envelopes"/>, those of <paramref name="baseType"/> (<c>EventData</c> → customEvents,
+    /// <c>MetricData</c> → customMetrics, <c>RequestData</c> → requests, <c>RemoteDependencyData</c> → dependencies)
+    /// named <paramref name="name"/> (any name when null).
+    /// </summary>
+    public static IEnumerable<JsonElement> Items(IEnumerable<JsonElement> envelopes, string baseType, string? name = null) =>
+        envelopes.Where(e => e.GetProperty("data").GetProperty("baseType").GetString() == baseType && (name is null || Name(e) == name));
+
+    /// <summary>An envelope's <c>data.baseData</c>: the item itself.</summary>
+    public static JsonElement Data(JsonElement envelope) => envelope.GetProperty("data").GetProperty("baseData");
+
+    /// <summary><c>customDimensions.&lt;name&gt;</c> of KQL: the item's <c>properties.&lt;name&gt;</c>; null when absent.</summary>
+    public static string? Property(JsonElement envelope, string name) =>
+        Data(envelope).TryGetProperty("properties", out var properties) && properties.TryGetProperty(name, out var value) ? value.GetString() : null;
+
+    // Events and requests carry their name in baseData.name, metrics in baseData.metrics[0].name.
+    private static string? Name(JsonElement envelope) =>
+        Data(envelope).TryGetProperty("name", out var name) ? name.GetString()
+        : Data(envelope).TryGetProperty("metrics", out var metrics) ? metrics[0].GetProperty("name").GetString()
+        : null;
+
     /// <summary>Waits until <paramref name="condition"/> holds for the envelopes received; throws with all received on timeout.</summary>
     public async Task<IReadOnlyList<JsonElement>> WaitForAsync(Func<IReadOnlyList<JsonElement>, bool> condition, TimeSpan timeout)
     {

@@ -119,17 +119,17 @@ public sealed class SecretsNeverLoggedTests
         Assert.Equal(RetrainNotifier.WebhookAttempts, envelopes.Count(e => Url(e, "RemoteDependencyData") == $"http://127.0.0.1:{hook.Port}/***?***"));
     }
 
+    // A request's URL is baseData.url; a dependency's (the called URL) is baseData.data.
     private static string? Url(System.Text.Json.JsonElement envelope, string baseType)
     {
-        var data = envelope.GetProperty("data");
-        if (data.GetProperty("baseType").GetString() != baseType)
+        if (!FakeIngestion.Items([envelope], baseType).Any())
         {
             return null;
         }
 
-        var baseData = data.GetProperty("baseData");
-        return baseData.TryGetProperty("url", out var url) ? url.GetString()
-            : baseData.TryGetProperty("data", out var command) ? command.GetString()
+        var item = FakeIngestion.Data(envelope);
+        return item.TryGetProperty("url", out var url) ? url.GetString()
+            : item.TryGetProperty("data", out var called) ? called.GetString()
             : null;
     }
 

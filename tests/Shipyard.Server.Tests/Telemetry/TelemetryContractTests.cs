@@ -91,57 +91,41 @@ public sealed partial class TelemetryContractTests
         }
 
         var sent = await ingestion.WaitForAsync(
-            envelopes => contract.Events.Keys.All(name => Items(envelopes, "EventData", name).Any())
-                && DashboardContract.All(c => Items(envelopes, c.Kind, c.Name).Any())
-                && Items(envelopes, "RequestData", null).Any(),
+            envelopes => contract.Events.Keys.All(name => FakeIngestion.Items(envelopes, "EventData", name).Any())
+                && DashboardContract.All(c => FakeIngestion.Items(envelopes, c.Kind, c.Name).Any())
+                && FakeIngestion.Items(envelopes, "RequestData", null).Any(),
             TimeSpan.FromSeconds(60));
 
         foreach (var (name, dimensions) in contract.Events)
         {
-            var events = Items(sent, "EventData", name).ToArray();
-            Assert.All(dimensions, dimension => Assert.All(events, e => Assert.False(string.IsNullOrEmpty(Property(e, dimension)), $"{name} lacks customDimensions.{dimension}")));
+            var events = FakeIngestion.Items(sent, "EventData", name).ToArray();
+            Assert.All(dimensions, dimension => Assert.All(events, e => Assert.False(string.IsNullOrEmpty(FakeIngestion.Property(e, dimension)), $"{name} lacks customDimensions.{dimension}")));
         }
 
         foreach (var (kind, name, dimensions) in DashboardContract)
         {
-            Assert.All(Items(sent, kind, name), item => Assert.All(dimensions, d => Assert.False(string.IsNullOrEmpty(Property(item, d)), $"{name} lacks {d}")));
+            Assert.All(FakeIngestion.Items(sent, kind, name), item => Assert.All(dimensions, d => Assert.False(string.IsNullOrEmpty(FakeIngestion.Property(item, d)), $"{name} lacks {d}")));
         }
 
         // What the queries filter and group on, with the values they compare to.
-        var drift = Assert.Single(Items(sent, "EventData", "DriftDetected"));
-        Assert.Equal(("breast-cancer", "1"), (Property(drift, "model"), Property(drift, "version")));
-        Assert.Equal(["failed", "succeeded"], Items(sent, "EventData", "BatchCompleted").Select(e => Property(e, "status")).Order());
-        Assert.All(Items(sent, "EventData", "BatchCompleted"), e => Assert.Equal("breast-cancer", Property(e, "model")));
-        Assert.Contains(Items(sent, "EventData", "ModelLoaded"), e => Property(e, "model") == "breast-cancer" && Property(e, "status") == "succeeded");
-        Assert.Contains(Items(sent, "MetricData", "RowsPerSecond"), m => Property(m, "model") == "breast-cancer");
+        var drift = Assert.Single(FakeIngestion.Items(sent, "EventData", "DriftDetected"));
+        Assert.Equal(("breast-cancer", "1"), (FakeIngestion.Property(drift, "model"), FakeIngestion.Property(drift, "version")));
+        Assert.Equal(["failed", "succeeded"], FakeIngestion.Items(sent, "EventData", "BatchCompleted").Select(e => FakeIngestion.Property(e, "status")).Order());
+        Assert.All(FakeIngestion.Items(sent, "EventData", "BatchCompleted"), e => Assert.Equal("breast-cancer", FakeIngestion.Property(e, "model")));
+        Assert.Contains(FakeIngestion.Items(sent, "EventData", "ModelLoaded"), e => FakeIngestion.Property(e, "model") == "breast-cancer" && FakeIngestion.Property(e, "status") == "succeeded");
+        Assert.Contains(FakeIngestion.Items(sent, "MetricData", "RowsPerSecond"), m => FakeIngestion.Property(m, "model") == "breast-cancer");
 
         // requests: success and duration per request, split by cloud_RoleName (the ai.cloud.role tag).
-        var predict = Items(sent, "RequestData", null).Where(r => Data(r).GetProperty("url").GetString()!.Contains("/api/models/breast-cancer/versions/1/predict", StringComparison.Ordinal)).ToArray();
+        var predict = FakeIngestion.Items(sent, "RequestData", null).Where(r => FakeIngestion.Data(r).GetProperty("url").GetString()!.Contains("/api/models/breast-cancer/versions/1/predict", StringComparison.Ordinal)).ToArray();
         Assert.Equal(4, predict.Length); // 200 drifted rows in requests of 50
         Assert.All(predict, r =>
         {
-            Assert.True(Data(r).GetProperty("success").GetBoolean());
-            Assert.Equal("200", Data(r).GetProperty("responseCode").GetString());
-            Assert.True(TimeSpan.Parse(Data(r).GetProperty("duration").GetString()!, CultureInfo.InvariantCulture) > TimeSpan.Zero);
+            Assert.True(FakeIngestion.Data(r).GetProperty("success").GetBoolean());
+            Assert.Equal("200", FakeIngestion.Data(r).GetProperty("responseCode").GetString());
+            Assert.True(TimeSpan.Parse(FakeIngestion.Data(r).GetProperty("duration").GetString()!, CultureInfo.InvariantCulture) > TimeSpan.Zero);
             Assert.False(string.IsNullOrEmpty(r.GetProperty("tags").GetProperty("ai.cloud.role").GetString()));
         });
     }
-
-    /// <summary>Envelopes of <paramref name="baseType"/> named <paramref name="name"/> (any name when null).</summary>
-    private static IEnumerable<JsonElement> Items(IEnumerable<JsonElement> envelopes, string baseType, string? name) =>
-        envelopes.Where(e => e.GetProperty("data").GetProperty("baseType").GetString() == baseType && (name is null || Name(e) == name));
-
-    private static JsonElement Data(JsonElement envelope) => envelope.GetProperty("data").GetProperty("baseData");
-
-    // Events carry their name in baseData.name, metrics in baseData.metrics[0].name.
-    private static string? Name(JsonElement envelope) =>
-        Data(envelope).TryGetProperty("name", out var name) ? name.GetString()
-        : Data(envelope).TryGetProperty("metrics", out var metrics) ? metrics[0].GetProperty("name").GetString()
-        : null;
-
-    // customDimensions.<name> of KQL is the envelope's baseData.properties.<name>.
-    private static string? Property(JsonElement envelope, string name) =>
-        Data(envelope).TryGetProperty("properties", out var properties) && properties.TryGetProperty(name, out var value) ? value.GetString() : null;
 
     /// <summary>What the KQL of infra/modules/alerts.bicep reads: custom event names with their customDimensions, and request columns.</summary>
     private sealed partial record AlertRuleContract(IReadOnlyDictionary<string, string[]> Events, string[] RequestColumns)
