@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Trace;
 using Shipyard.Monitoring;
@@ -17,12 +18,21 @@ public static class TelemetryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddShipyardTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        if (!IsConfigured(configuration))
-        {
-            return services;
-        }
+        return IsConfigured(configuration) ? AddApplicationInsights(services, configuration[ConnectionStringSetting]!) : services;
+    }
 
-        var connectionString = configuration[ConnectionStringSetting];
+    /// <summary>True when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set: the one test of whether telemetry is on.</summary>
+    public static bool IsConfigured(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]);
+    }
+
+    // A method of its own, not inlined: the SDK's and OpenTelemetry's assemblies load only when telemetry is on (an
+    // app without it does not pay for them at start).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IServiceCollection AddApplicationInsights(IServiceCollection services, string connectionString)
+    {
         services.AddApplicationInsightsTelemetryWorkerService(o =>
         {
             o.ConnectionString = connectionString;
@@ -43,12 +53,5 @@ public static class TelemetryServiceCollectionExtensions
         services.RemoveAll<IShipyardTelemetry>();
         services.AddSingleton<IShipyardTelemetry, ApplicationInsightsShipyardTelemetry>();
         return services;
-    }
-
-    /// <summary>True when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set: the one test of whether telemetry is on.</summary>
-    public static bool IsConfigured(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return !string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OpenTelemetry.Trace;
 using Shipyard.Http.Telemetry;
 
@@ -14,11 +15,11 @@ public static class RequestTelemetryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddShipyardRequestTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        if (TelemetryServiceCollectionExtensions.IsConfigured(configuration))
-        {
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddAspNetCoreInstrumentation());
-        }
-
-        return services;
+        return TelemetryServiceCollectionExtensions.IsConfigured(configuration) ? AddAspNetCoreInstrumentation(services) : services;
     }
+
+    // Not inlined: OpenTelemetry's assemblies load only when telemetry is on.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IServiceCollection AddAspNetCoreInstrumentation(IServiceCollection services) =>
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddAspNetCoreInstrumentation());
 }
