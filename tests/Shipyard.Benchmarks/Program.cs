@@ -56,6 +56,15 @@ if (args is ["--batch-storage-throughput", var storageCsv, ..])
     return;
 }
 
+// `--blob-upload-cpu [MIB] [COUNT]`: wall and CPU time (client and Azurite) per large upload, see docs/benchmarks.md "Storage".
+if (args is ["--blob-upload-cpu", ..])
+{
+    await Shipyard.Benchmarks.Storage.BlobUploadCpuProbe.RunAsync(
+        args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1024,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 // `--batch-storage-memory FILE.csv [MODEL]`: peak RSS of one Azurite->Azurite batch job, see docs/benchmarks.md "Storage".
 if (args is ["--batch-storage-memory", var memoryCsv, ..])
 {
