@@ -56,6 +56,13 @@ if (args is ["--batch-storage-throughput", var storageCsv, ..])
     return;
 }
 
+// `--batch-storage-memory-job CONNECTION BLOB MODEL ROWS`: the fresh-process side of --batch-storage-memory.
+if (args is ["--batch-storage-memory-job", var jobConnection, var jobBlob, var jobModel, var jobRows])
+{
+    await Shipyard.Benchmarks.Batch.BatchStorageThroughputProbe.RunMemoryJobAsync(jobConnection, jobBlob, jobModel, int.Parse(jobRows, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 // `--blob-upload-cpu [MIB] [COUNT]`: wall and CPU time (client and Azurite) per large upload, see docs/benchmarks.md "Storage".
 if (args is ["--blob-upload-cpu", ..])
 {
