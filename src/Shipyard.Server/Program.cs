@@ -32,6 +32,7 @@ app.MapPredictApi();
 app.MapKServeApi();
 app.MapAdminApi();
 app.MapDriftApi();
+app.MapEvaluationApi();
 
 app.Run();
 

@@ -95,7 +95,8 @@ public static class KServeApi
         var http = dependencies.HttpContext;
         using var body = await dependencies.Reader.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
         var request = InferBody.Parse(body.RootElement, dependencies.Reader.Options.MaxInstancesPerRequest);
-        var response = await dependencies.Predictions.InferAsync(name, version, request, http.RequestAborted).ConfigureAwait(false);
+        var requestKey = http.Request.Headers[PredictApi.RequestKeyHeader].ToString();
+        var response = await dependencies.Predictions.InferAsync(name, version, request, requestKey.Length > 0 ? requestKey : null, http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers[PredictApi.ModelVersionHeader] = response.ModelVersion;
         return SerializedOk.Of(response);
     }

@@ -67,6 +67,9 @@ public sealed class DriftTestApp : IDisposable
     /// <summary>Every log message the app wrote (a real logger provider of the app).</summary>
     public CapturingLoggerProvider Logs => _factory.Logs;
 
+    /// <summary>The embedded store's folder (when no AzureWebJobsStorage is set).</summary>
+    public string DataPath => _factory.DataPath;
+
     /// <summary>The app's blob store.</summary>
     public IBlobStore Store => Services.GetRequiredService<IBlobStore>();
 
