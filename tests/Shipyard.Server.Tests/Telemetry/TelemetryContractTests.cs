@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -37,8 +38,9 @@ public sealed partial class TelemetryContractTests
         var contract = AlertRuleContract.Read();
 
         // If the rules stop reading these, the test below would check less than the alerts need: keep them in step.
-        Assert.Equal(["BatchCompleted", "DriftDetected", "StreamMessagePoisoned"], contract.Events.Keys.Order());
+        Assert.Equal(["BatchCompleted", "DriftDetected", "EvaluationBelowTraining", "StreamMessagePoisoned"], contract.Events.Keys.Order());
         Assert.Equal(["model"], contract.Events["DriftDetected"]);
+        Assert.Equal(["model"], contract.Events["EvaluationBelowTraining"]);
         Assert.Equal(["model", "status"], contract.Events["BatchCompleted"]);
         Assert.Equal(["cloud_RoleName", "duration", "success"], contract.RequestColumns);
     }
@@ -55,11 +57,24 @@ public sealed partial class TelemetryContractTests
                 ["Shipyard:Batch:Watcher:Enabled"] = "false",
                 ["Shipyard:Streaming:PollerEnabled"] = "false",
                 ["STREAM_MAX_DEQUEUE"] = "1",
+                ["Shipyard:Evaluation:MinimumOutcomes"] = "10",
             },
             recordTelemetry: false);
 
-        // Predict requests (request telemetry, prediction metrics) and a drift check that finds drift (DriftDetected).
+        // Predict requests (request telemetry, prediction metrics), outcomes that contradict 20 predictions (so the
+        // evaluation after the drift check finds production below its training accuracy: EvaluationBelowTraining) and
+        // a drift check that finds drift (DriftDetected).
         await app.PredictAsync(DriftTestApp.BreastCancerRows("drifted.csv"));
+        using (var client = await app.ClientAsync())
+        {
+            using var predicted = await client.PostAsync(new Uri("/api/models/breast-cancer/versions/1/predict", UriKind.Relative), Json.Instances(DriftTestApp.BreastCancerRows("holdout.csv", take: 20)));
+            var outcomes = (await HttpAssert.OkJsonAsync(predicted)).GetProperty("predictions").EnumerateArray()
+                .Select(p => new { predictionId = p.GetProperty("predictionId").GetString(), actual = p.GetProperty("label").GetString() == "benign" ? "malignant" : "benign" })
+                .ToArray();
+            using var feedback = await client.PostAsJsonAsync(new Uri("/api/models/breast-cancer/feedback", UriKind.Relative), new { outcomes });
+            Assert.Equal(20, (await HttpAssert.OkJsonAsync(feedback)).GetProperty("accepted").GetInt32());
+        }
+
         var outcome = DriftTestApp.Outcome(await app.InvokeDriftCheckAsync(), "breast-cancer", "1");
         Assert.True(outcome.GetProperty("alerted").GetBoolean());
 
@@ -117,7 +132,7 @@ public sealed partial class TelemetryContractTests
 
         // requests: success and duration per request, split by cloud_RoleName (the ai.cloud.role tag).
         var predict = FakeIngestion.Items(sent, "RequestData", null).Where(r => FakeIngestion.Data(r).GetProperty("url").GetString()!.Contains("/api/models/breast-cancer/versions/1/predict", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(4, predict.Length); // 200 drifted rows in requests of 50
+        Assert.Equal(5, predict.Length); // 200 drifted rows in requests of 50, then the 20 with outcomes
         Assert.All(predict, r =>
         {
             Assert.True(FakeIngestion.Data(r).GetProperty("success").GetBoolean());
