@@ -30,6 +30,7 @@ public sealed partial class TelemetryContractTests
     [
         ("EventData", "ModelLoaded", ["model", "version", "status"]),
         ("MetricData", "RowsPerSecond", ["model"]),
+        ("MetricData", "EvaluationMetric", ["model", "version", "arm", "metric", "kind"]),
     ];
 
     [Fact]
