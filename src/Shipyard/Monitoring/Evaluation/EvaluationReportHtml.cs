@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using Shipyard.Monitoring.Reports;
 
 namespace Shipyard.Monitoring.Evaluation;
 
@@ -28,18 +28,7 @@ public static class EvaluationReportHtml
             VersionComparison.NotEnoughData => ("Not enough outcomes yet", "none"),
             _ => ("No canary to compare", "none"),
         };
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append(CultureInfo.InvariantCulture, $"<title>Evaluation: {E(report.Model)} — {E(verdict)}</title>\n")
-            .Append("<style>\n")
-            .Append("body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1c1e21;max-width:70rem}\n")
-            .Append(".verdict{padding:1rem 1.5rem;border-radius:.5rem;margin-bottom:1.5rem}.verdict h1{margin:0 0 .25rem 0;font-size:1.6rem}.verdict p{margin:0}\n")
-            .Append(".drift{background:#fff0e6;border-left:.5rem solid #d9480f}.ok{background:#ebfbee;border-left:.5rem solid #2b8a3e}.none{background:#f1f3f5;border-left:.5rem solid #868e96}\n")
-            .Append("table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.9rem}th,td{border-bottom:1px solid #dee2e6;padding:.35rem .5rem;text-align:right}\n")
-            .Append("th:first-child,td:first-child{text-align:left}th{background:#f8f9fa}\n")
-            .Append(".chart{display:inline-block;margin:0 1.5rem 1.5rem 0;vertical-align:top}.chart h3{font-size:1rem;margin:.5rem 0}\n")
-            .Append(".legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:middle}\n")
-            .Append("</style>\n</head>\n<body>\n");
+        ReportPage.Begin(html, $"Evaluation: {report.Model} — {verdict}");
 
         html.Append(CultureInfo.InvariantCulture, $"<section class=\"verdict {css}\" id=\"verdict\">\n<h1>{E(verdict)}: {E(report.Model)}</h1>\n<p>");
         if (comparison is not null)
@@ -75,8 +64,7 @@ public static class EvaluationReportHtml
         html.Append("</tbody>\n</table>\n");
         AppendTimeline(html, report);
         AppendCalibration(html, report);
-        html.Append("</body>\n</html>\n");
-        return html.ToString();
+        return ReportPage.End(html).ToString();
     }
 
     /// <summary>The main metric per bucket, one line per version with its 95% band.</summary>
@@ -166,7 +154,7 @@ public static class EvaluationReportHtml
         html.Append("</p></figure>\n");
     }
 
-    private static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
+    private static string E(string? text) => ReportPage.E(text);
 
-    private static string N(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "–";
+    private static string N(double? value) => ReportPage.N(value);
 }

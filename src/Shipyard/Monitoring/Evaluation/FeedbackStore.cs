@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Shipyard.Models;
+using Shipyard.Monitoring.Internals;
 using Shipyard.Scoring;
 using Shipyard.Storage;
 
@@ -126,17 +127,8 @@ public sealed class FeedbackStore(IBlobStore store, TimeProvider? time = null)
         foreach (var name in names.Order(StringComparer.Ordinal))
         {
             var bytes = await store.ReadAllBytesAsync(Container, name, cancellationToken).ConfigureAwait(false);
-            var rest = bytes.AsSpan();
-            while (!rest.IsEmpty)
+            foreach (var line in JsonLines.Of(bytes))
             {
-                var end = rest.IndexOf((byte)'\n');
-                var line = end < 0 ? rest : rest[..end];
-                rest = end < 0 ? [] : rest[(end + 1)..];
-                if (line.Trim(" \r\t"u8).IsEmpty)
-                {
-                    continue;
-                }
-
                 var entry = ReadLine(line);
                 if (latest.TryGetValue(entry.PredictionId, out var seen) && seen.Received > entry.Received)
                 {

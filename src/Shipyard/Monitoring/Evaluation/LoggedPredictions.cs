@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Shipyard.Monitoring.Internals;
 using Shipyard.Scoring;
 using Shipyard.Storage;
 
@@ -57,17 +58,8 @@ public static class LoggedPredictions
     private static long ReadLines(ReadOnlyMemory<byte> bytes, string version, DateTimeOffset from, DateTimeOffset to, List<LoggedPrediction> into)
     {
         long skipped = 0;
-        var rest = bytes.Span;
-        while (!rest.IsEmpty)
+        foreach (var line in JsonLines.Of(bytes.Span))
         {
-            var end = rest.IndexOf((byte)'\n');
-            var line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 1)..];
-            if (line.Trim(" \r\t"u8).IsEmpty)
-            {
-                continue;
-            }
-
             try
             {
                 if (Read(line, version) is { } record)
