@@ -3,6 +3,7 @@ using Shipyard.Http.Hosting;
 using Shipyard.Server.Hosting;
 using Shipyard.Server.RateLimiting;
 using Shipyard.Server.Security;
+using Shipyard.Server.Telemetry;
 
 // Shipyard's standalone server on http://localhost:7071 (DESIGN.md §3 "Running it"): the HTTP API of Shipyard.Http,
 // key checks and rate limits of its own, and the jobs the Functions app runs from triggers.
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddShipyardHosting();
 builder.Services.AddShipyardApp(builder.Configuration);
+builder.Services.AddShipyardRequestTelemetry(builder.Configuration);
 builder.Services.AddShipyardBackgroundJobs(builder.Configuration);
 builder.Services.AddShipyardSecurity(builder.Configuration);
 builder.Services.AddShipyardRateLimiting(builder.Configuration);

@@ -63,6 +63,22 @@ if (args is ["--batch-storage-throughput", var storageCsv, ..])
     return;
 }
 
+// `--batch-storage-memory-job CONNECTION BLOB MODEL ROWS`: the fresh-process side of --batch-storage-memory.
+if (args is ["--batch-storage-memory-job", var jobConnection, var jobBlob, var jobModel, var jobRows])
+{
+    await Shipyard.Benchmarks.Batch.BatchStorageThroughputProbe.RunMemoryJobAsync(jobConnection, jobBlob, jobModel, int.Parse(jobRows, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+// `--blob-upload-cpu [MIB] [COUNT]`: wall and CPU time (client and Azurite) per large upload, see docs/benchmarks.md "Storage".
+if (args is ["--blob-upload-cpu", ..])
+{
+    await Shipyard.Benchmarks.Storage.BlobUploadCpuProbe.RunAsync(
+        args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1024,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 // `--batch-storage-memory FILE.csv [MODEL]`: peak RSS of one Azurite->Azurite batch job, see docs/benchmarks.md "Storage".
 if (args is ["--batch-storage-memory", var memoryCsv, ..])
 {

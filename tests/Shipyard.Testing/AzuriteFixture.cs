@@ -259,12 +259,7 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
 
     private static int Terminate(int pid) => OperatingSystem.IsWindows() ? -1 : NativeMethods.kill(pid, 15 /* SIGTERM */);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LoopbackPorts.Free();
 
     private static class NativeMethods
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using Shipyard.Streaming;
@@ -31,14 +30,7 @@ public sealed class StreamScoreFunction(StreamProcessor processor, StreamOptions
         }
         catch (Exception e) when (message.DequeueCount >= options.MaxDequeueCount && e is not OperationCanceledException)
         {
-            telemetry.TrackEvent("StreamMessagePoisoned", new Dictionary<string, string>
-            {
-                ["queue"] = StreamQueues.RequestQueue,
-                ["messageId"] = message.MessageId,
-                ["dequeueCount"] = message.DequeueCount.ToString(CultureInfo.InvariantCulture),
-                ["error"] = e.GetType().Name,
-                ["mode"] = "functions-host",
-            });
+            telemetry.TrackPoisoned(message.MessageId, message.DequeueCount, e.GetType().Name, "functions-host");
             throw;
         }
     }

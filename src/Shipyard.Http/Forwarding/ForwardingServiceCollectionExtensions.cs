@@ -18,15 +18,16 @@ public static class ForwardingServiceCollectionExtensions
             .Bind(configuration.GetSection(GpuForwardingOptions.Section))
             .Configure(options =>
             {
-                // The URL is not echoed in errors: a key pasted into it as ?code= must not end up in a log.
+                // The URL is not echoed in errors: it may carry credentials (user:password@, ?sig=, ?code=) that must not end
+                // up in a log. Those are accepted: user information goes as HTTP Basic, the query rides on every request.
                 var url = configuration[GpuForwardingOptions.UrlSetting];
                 if (!string.IsNullOrWhiteSpace(url))
                 {
                     options.Url = Uri.TryCreate(url, UriKind.Absolute, out var parsed)
                         && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)
-                        && parsed.Query.Length == 0 && parsed.AbsolutePath == "/"
+                        && parsed.AbsolutePath == "/" && parsed.Fragment.Length == 0
                         ? parsed
-                        : throw new OptionsValidationException(GpuForwardingOptions.UrlSetting, typeof(GpuForwardingOptions), [$"{GpuForwardingOptions.UrlSetting} must be the GPU app's base URL: absolute http or https, no path, no query."]);
+                        : throw new OptionsValidationException(GpuForwardingOptions.UrlSetting, typeof(GpuForwardingOptions), [$"{GpuForwardingOptions.UrlSetting} must be the GPU app's base URL: absolute http or https, no path."]);
                 }
 
                 if (configuration[GpuForwardingOptions.KeySetting] is { Length: > 0 } key)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using Shipyard.Models;
+using Shipyard.Telemetry;
 
 namespace Shipyard.Http.Forwarding;
 
@@ -75,6 +76,7 @@ public sealed partial class GpuForwarder
         using var message = new HttpRequestMessage(HttpMethod.Post, Target(request)) { Content = new ReadOnlyMemoryContent(body) };
         message.Content.Headers.ContentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/json");
         message.Headers.Add("x-functions-key", _options.Key ?? string.Empty);
+        message.Headers.Authorization = UrlCredentials.BasicAuthorization(_options.Url!);
         message.Headers.Add(ForwardedHeader, "1");
         foreach (var name in RelayedRequestHeaders)
         {
@@ -93,7 +95,7 @@ public sealed partial class GpuForwarder
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            LogUnreachable(_logger, _options.Url!, ex.Message);
+            LogUnreachable(_logger, UrlRedaction.Redact(_options.Url!), ex.Message);
             Break();
             return (ForwardOutcome.Unreachable, null);
         }
@@ -101,17 +103,17 @@ public sealed partial class GpuForwarder
         switch (response.StatusCode)
         {
             case HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout:
-                LogUnreachable(_logger, _options.Url!, $"status {(int)response.StatusCode}");
+                LogUnreachable(_logger, UrlRedaction.Redact(_options.Url!), $"status {(int)response.StatusCode}");
                 response.Dispose();
                 Break();
                 return (ForwardOutcome.Unreachable, null);
             case HttpStatusCode.ServiceUnavailable:
                 // Shipyard itself answers 503 for one model still loading there: fall back for this request only.
-                LogUnreachable(_logger, _options.Url!, "status 503");
+                LogUnreachable(_logger, UrlRedaction.Redact(_options.Url!), "status 503");
                 response.Dispose();
                 return (ForwardOutcome.Unreachable, null);
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
-                LogKeyRefused(_logger, _options.Url!, (int)response.StatusCode);
+                LogKeyRefused(_logger, UrlRedaction.Redact(_options.Url!), (int)response.StatusCode);
                 response.Dispose();
                 return (ForwardOutcome.KeyRefused, null);
             default:
@@ -121,19 +123,24 @@ public sealed partial class GpuForwarder
 
     private void Break() => Volatile.Write(ref _unreachableUntil, Environment.TickCount64 + (long)_options.BreakDuration.TotalMilliseconds);
 
-    /// <summary>The GPU app's URL for this request: same path and query, minus the caller's <c>code</c> key.</summary>
+    /// <summary>
+    /// The GPU app's URL for this request: same path; the query of <c>GPU_APP_URL</c> (a gateway's <c>?sig=</c>, say)
+    /// followed by the request's, minus the caller's <c>code</c> key; no user information (sent as a header instead).
+    /// </summary>
     private Uri Target(HttpRequest request)
     {
-        var query = string.Join('&', request.Query
+        var baseQuery = _options.Url!.Query.TrimStart('?');
+        var requestQuery = request.Query
             .Where(p => !string.Equals(p.Key, "code", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? string.Empty)}")));
-        var builder = new UriBuilder(new Uri(_options.Url!, request.PathBase + request.Path)) { Query = query };
+            .SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? string.Empty)}"));
+        var query = string.Join('&', requestQuery.Prepend(baseQuery).Where(part => part.Length > 0));
+        var builder = new UriBuilder(new Uri(_options.Url!, request.PathBase + request.Path)) { Query = query, UserName = string.Empty, Password = string.Empty };
         return builder.Uri;
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "GPU app {Url} unreachable ({Reason}); cuda models with prefer-gpu are scored here on the CPU, require models answer 503.")]
-    private static partial void LogUnreachable(ILogger logger, Uri url, string reason);
+    private static partial void LogUnreachable(ILogger logger, string url, string reason);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "GPU app {Url} refused GPU_APP_KEY with status {Status}: check that it lists the key in Shipyard__Auth__FunctionKeys.")]
-    private static partial void LogKeyRefused(ILogger logger, Uri url, int status);
+    private static partial void LogKeyRefused(ILogger logger, string url, int status);
 }

@@ -18,6 +18,7 @@ public static class ShipyardAppServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        services.KeepRequestLinesOff();
         services.AddShipyardTelemetry(configuration);
         services.AddShipyard(configuration);
         services.AddShipyardHttp(configuration);

@@ -1,16 +1,17 @@
 using System.Globalization;
 using Microsoft.ApplicationInsights;
-using Microsoft.ApplicationInsights.DataContracts;
 using Shipyard.Telemetry;
 
 namespace Shipyard.Http.Telemetry;
 
 /// <summary>
-/// <see cref="IShipyardTelemetry"/> over the Application Insights classic SDK (WorkerService 2.21.0; DESIGN.md §1).
-/// Per-model request count, latency, errors and batch size are pre-aggregated metrics (<see cref="TelemetryClient.GetMetric(string, string, string)"/>):
-/// they cost a dictionary update per call and are sent once a minute, so they never block a request.
-/// Events ("ModelLoaded", "DriftDetected", "BatchCompleted", …) and other metrics ("RowsPerSecond") go through the
-/// SDK's in-memory channel. Registered only when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is configured.
+/// <see cref="IShipyardTelemetry"/> over Application Insights 3.x (WorkerService 3.2.0, OpenTelemetry underneath; DESIGN.md §1).
+/// Per-model request count, latency, errors and batch size are pre-aggregated metrics (<see cref="TelemetryClient.GetMetric(string, string, string)"/>,
+/// an OpenTelemetry histogram): they cost an aggregator update per call and are exported once a minute, so they never
+/// block a request. Events ("ModelLoaded", "DriftDetected", "BatchCompleted", …) become OpenTelemetry log records that
+/// the Azure Monitor exporter sends as customEvents (properties → customDimensions); other metrics ("RowsPerSecond")
+/// as customMetrics. The names are the alert rules' contract (docs/architecture.md "Telemetry and alerts").
+/// Registered only when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is configured.
 /// </summary>
 public sealed partial class ApplicationInsightsShipyardTelemetry : IShipyardTelemetry
 {
@@ -50,47 +51,32 @@ public sealed partial class ApplicationInsightsShipyardTelemetry : IShipyardTele
     /// <inheritdoc />
     public void TrackModelLoaded(string model, string version, TimeSpan elapsed, bool success, string? errorMessage) => Guard(() =>
     {
-        var telemetry = new EventTelemetry(ModelLoadedEvent);
-        telemetry.Properties["model"] = model;
-        telemetry.Properties["version"] = version;
-        telemetry.Properties["status"] = success ? "succeeded" : "failed";
-        telemetry.Properties["elapsedMs"] = elapsed.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var properties = new Dictionary<string, string>
+        {
+            ["model"] = model,
+            ["version"] = version,
+            ["status"] = success ? "succeeded" : "failed",
+            ["elapsedMs"] = elapsed.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture),
+        };
         if (errorMessage is not null)
         {
-            telemetry.Properties["error"] = errorMessage;
+            properties["error"] = errorMessage;
         }
 
-        _client.TrackEvent(telemetry);
+        _client.TrackEvent(ModelLoadedEvent, properties);
     });
 
     /// <inheritdoc />
-    public void TrackEvent(string name, IReadOnlyDictionary<string, string>? properties = null) => Guard(() =>
-    {
-        var telemetry = new EventTelemetry(name);
-        Copy(properties, telemetry.Properties);
-        _client.TrackEvent(telemetry);
-    });
+    public void TrackEvent(string name, IReadOnlyDictionary<string, string>? properties = null) =>
+        Guard(() => _client.TrackEvent(name, Copy(properties)));
 
     /// <inheritdoc />
-    public void TrackMetric(string name, double value, IReadOnlyDictionary<string, string>? properties = null) => Guard(() =>
-    {
-        var telemetry = new MetricTelemetry { Name = name, Sum = value, Count = 1 };
-        Copy(properties, telemetry.Properties);
-        _client.TrackMetric(telemetry);
-    });
+    public void TrackMetric(string name, double value, IReadOnlyDictionary<string, string>? properties = null) =>
+        Guard(() => _client.TrackMetric(name, value, Copy(properties)));
 
-    private static void Copy(IReadOnlyDictionary<string, string>? from, IDictionary<string, string> to)
-    {
-        if (from is null)
-        {
-            return;
-        }
-
-        foreach (var (key, value) in from)
-        {
-            to[key] = value;
-        }
-    }
+    // The client takes a mutable IDictionary and may add to it (EnsureMutable); ours are read-only and the caller's.
+    private static Dictionary<string, string>? Copy(IReadOnlyDictionary<string, string>? properties) =>
+        properties is null ? null : new Dictionary<string, string>(properties);
 
     // Telemetry must never fail a request or a batch: a broken channel is logged and ignored.
     private void Guard(Action track)

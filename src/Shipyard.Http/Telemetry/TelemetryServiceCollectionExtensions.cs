@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Trace;
+using Shipyard.Monitoring;
 using Shipyard.Telemetry;
 
 namespace Shipyard.Http.Telemetry;
@@ -15,18 +18,37 @@ public static class TelemetryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddShipyardTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration[ConnectionStringSetting];
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            return services;
-        }
+        return IsConfigured(configuration) ? AddApplicationInsights(services, configuration[ConnectionStringSetting]!) : services;
+    }
 
+    /// <summary>True when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set: the one test of whether telemetry is on.</summary>
+    public static bool IsConfigured(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]);
+    }
+
+    // A method of its own, not inlined: the SDK's and OpenTelemetry's assemblies load only when telemetry is on (an
+    // app without it does not pay for them at start).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IServiceCollection AddApplicationInsights(IServiceCollection services, string connectionString)
+    {
         services.AddApplicationInsightsTelemetryWorkerService(o =>
         {
             o.ConnectionString = connectionString;
 
-            // The Functions host records requests; we send metrics, events, dependencies and logs.
-            o.EnableAdaptiveSampling = false;
+            // 3.x samples traces (rate-limited by default) and drops the logs of a sampled-out trace; custom events
+            // are log records there, and the alert rules count every DriftDetected / BatchCompleted: keep them all.
+            o.SamplingRatio = 1.0f;
+            o.EnableTraceBasedLogsSampler = false;
+        });
+        // The drift webhook's path may be its secret: masked in dependency telemetry as in logs.
+        services.ConfigureOpenTelemetryTracerProvider((sp, tracing) =>
+        {
+            if (sp.GetService<DriftCheckOptions>()?.WebhookUrl is { } webhook)
+            {
+                tracing.AddProcessor(new SecretPathRedactionProcessor([webhook]));
+            }
         });
         services.RemoveAll<IShipyardTelemetry>();
         services.AddSingleton<IShipyardTelemetry, ApplicationInsightsShipyardTelemetry>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Shipyard.Models;
 using Shipyard.Storage;
 using Shipyard.Streaming;
@@ -111,14 +110,7 @@ public sealed partial class StreamQueuePoller(
         await queue.SendAsync(StreamQueues.PoisonQueue, message.Text, cancellationToken: cancellationToken).ConfigureAwait(false);
         await TryDeleteAsync(message, cancellationToken).ConfigureAwait(false);
         LogPoisoned(message.MessageId, message.DequeueCount, reason);
-        telemetry.TrackEvent("StreamMessagePoisoned", new Dictionary<string, string>
-        {
-            ["queue"] = StreamQueues.RequestQueue,
-            ["messageId"] = message.MessageId,
-            ["dequeueCount"] = message.DequeueCount.ToString(CultureInfo.InvariantCulture),
-            ["error"] = reason,
-            ["mode"] = "standalone",
-        });
+        telemetry.TrackPoisoned(message.MessageId, message.DequeueCount, reason, "standalone");
     }
 
     private async Task TryDeleteAsync(QueueMessage message, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Shipyard.Storage;
+using Shipyard.Telemetry;
 
 namespace Shipyard.Monitoring;
 
@@ -10,7 +11,8 @@ namespace Shipyard.Monitoring;
 /// standalone mode — the Functions queue output binding writes the same message) and, when a webhook is
 /// configured (<c>DRIFT_WEBHOOK_URL</c>), POSTs the same JSON there in the background with retries
 /// (<see cref="WebhookAttempts"/> attempts, exponential back-off), so a slow or failing receiver never
-/// delays or fails the drift check. Failures are logged without the URL's query string (it may hold a secret).
+/// delays or fails the drift check. Failures are logged with the URL redacted (<see cref="UrlRedaction"/>); user
+/// information in the URL is sent as HTTP Basic credentials.
 /// </summary>
 public sealed partial class RetrainNotifier : IRetrainNotifier
 {
@@ -74,14 +76,21 @@ public sealed partial class RetrainNotifier : IRetrainNotifier
 
     private async Task DeliverWebhookAsync(RetrainRequest request)
     {
-        var target = _webhook!.GetLeftPart(UriPartial.Path);
+        // Webhook URLs carry their secret in the query (?token=), the user information or, for Slack- and Teams-style
+        // hooks, the path: the log names only the endpoint.
+        var target = UrlRedaction.Redact(_webhook!, pathIsSecret: true);
         var delay = _firstBackoff;
         for (var attempt = 1; attempt <= WebhookAttempts; attempt++)
         {
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                using var response = await _http!.PostAsJsonAsync(_webhook, request, JsonSerializerOptions.Web, timeout.Token).ConfigureAwait(false);
+                using var message = new HttpRequestMessage(HttpMethod.Post, _webhook)
+                {
+                    Content = JsonContent.Create(request, options: JsonSerializerOptions.Web),
+                };
+                message.Headers.Authorization = UrlCredentials.BasicAuthorization(_webhook!);
+                using var response = await _http!.SendAsync(message, timeout.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return;

@@ -23,6 +23,9 @@ namespace Shipyard.Benchmarks.Batch;
 /// </summary>
 internal static class BatchStorageThroughputProbe
 {
+    // The two measurements of RunMemoryAsync, one input blob each (a job on an input it already did is skipped).
+    private static readonly string[] MemoryRuns = ["fresh-process", "after-upload"];
+
     public static async Task RunAsync(string csvPath, string modelName, int repeat)
     {
         var scratch = Path.Combine(Path.GetTempPath(), $"shipyard-batch-storage-probe-{Guid.NewGuid():N}");
@@ -74,6 +77,12 @@ internal static class BatchStorageThroughputProbe
     /// figure is the job's own. Compare a 100k-row and a 1M-row file: flat memory means within 10%.
     /// <c>dotnet artifacts/bench-batch/Shipyard.Benchmarks.dll --batch-storage-memory FILE.csv [MODEL]</c>.
     /// </summary>
+    /// <summary>
+    /// Peak RSS of one Azurite→Azurite job on <paramref name="csvPath"/>, measured twice: in a fresh process that does
+    /// nothing but the job (as the Functions worker or the server's watcher, which never uploaded the input), and in
+    /// this process after it streamed the input up (the first probe's way, which charges the job for what the upload
+    /// left behind: a 208 MB input leaves more than a 21 MB one).
+    /// </summary>
     public static async Task RunMemoryAsync(string csvPath, string modelName)
     {
         var scratch = Path.Combine(Path.GetTempPath(), $"shipyard-batch-memory-probe-{Guid.NewGuid():N}");
@@ -82,23 +91,19 @@ internal static class BatchStorageThroughputProbe
         try
         {
             var store = new AzureBlobStore(StorageConnection.Parse(azurite.ConnectionString));
-            await using var jobs = await BlobJobs.CreateAsync(store, Path.Combine(scratch, "registry"), modelName).ConfigureAwait(false);
-            var name = string.Create(CultureInfo.InvariantCulture, $"{modelName}/memory.csv");
-            await using (var input = File.OpenRead(csvPath))
+            await store.CreateContainerIfNotExistsAsync(BlobBatchProcessor.InputContainer).ConfigureAwait(false);
+            var rows = File.ReadLines(csvPath).Count() - 1;
+            var names = MemoryRuns.Select(n => string.Create(CultureInfo.InvariantCulture, $"{modelName.Split(':')[0]}/memory-{n}.csv")).ToArray();
+            foreach (var name in names)
             {
-                // Small blocks, one at a time: the upload must not leave 4 MiB pooled buffers behind that the job
-                // would then be charged for (a 208 MB input leaves more of them than a 21 MB one).
+                await using var input = File.OpenRead(csvPath);
+
+                // Small blocks, one at a time: the upload must not leave 4 MiB pooled buffers behind.
                 await store.UploadAsync(BlobBatchProcessor.InputContainer, name, input, new BlobUploadOptions { BlockSize = 256 * 1024, MaxConcurrency = 1 }).ConfigureAwait(false);
             }
 
-            var rows = File.ReadLines(csvPath).Count() - 1;
-            GC.Collect();
-            var before = Rss("VmRSS");
-            await File.WriteAllTextAsync("/proc/self/clear_refs", "5").ConfigureAwait(false);
-            var elapsed = jobs.Process(name, rows);
-            var peak = Rss("VmHWM");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"job Azurite->Azurite {rows:N0} rows: {elapsed.TotalSeconds:F2} s, RSS before {before / 1024:N0} MiB, peak RSS during the job {peak / 1024:N0} MiB ({peak:N0} KB)"));
+            await RunChildAsync(azurite.ConnectionString, names[0], modelName, rows).ConfigureAwait(false);
+            Console.WriteLine("in this process, after uploading the inputs: " + await MeasureJobAsync(store, Path.Combine(scratch, "registry"), names[1], modelName, rows).ConfigureAwait(false));
         }
         finally
         {
@@ -107,6 +112,67 @@ internal static class BatchStorageThroughputProbe
             {
                 Directory.Delete(scratch, recursive: true);
             }
+        }
+    }
+
+    /// <summary>The child side of <see cref="RunMemoryAsync"/>: one job on an input already in Azurite, then its peak RSS.</summary>
+    public static async Task RunMemoryJobAsync(string connectionString, string name, string modelName, int rows)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), $"shipyard-batch-memory-job-{Guid.NewGuid():N}");
+        try
+        {
+            var store = new AzureBlobStore(StorageConnection.Parse(connectionString));
+            Console.WriteLine("in a fresh process: " + await MeasureJobAsync(store, scratch, name, modelName, rows).ConfigureAwait(false));
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    private static async Task RunChildAsync(string connectionString, string name, string modelName, int rows)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        foreach (var arg in new[] { typeof(BatchStorageThroughputProbe).Assembly.Location, "--batch-storage-memory-job", connectionString, name, modelName, rows.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var child = Process.Start(start) ?? throw new InvalidOperationException("the job process did not start");
+        await child.WaitForExitAsync().ConfigureAwait(false);
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the job process exited with {child.ExitCode}");
+        }
+    }
+
+    private static async Task<string> MeasureJobAsync(IBlobStore store, string dataPath, string name, string modelName, int rows)
+    {
+        await using var jobs = await BlobJobs.CreateAsync(store, dataPath, modelName).ConfigureAwait(false);
+        GC.Collect();
+        var before = Rss("VmRSS");
+        var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        await File.WriteAllTextAsync("/proc/self/clear_refs", "5").ConfigureAwait(false);
+
+        // Where the peak is: the GC's committed memory sampled through the job (the rest of RSS is native: ORT, sockets).
+        long peakCommitted = 0;
+        using (new Timer(_ => InterlockedMax(ref peakCommitted, GC.GetGCMemoryInfo().TotalCommittedBytes), null, 0, 10))
+        {
+            var elapsed = jobs.Process(name, rows);
+            var peak = Rss("VmHWM");
+            return string.Create(CultureInfo.InvariantCulture,
+                $"job Azurite->Azurite {rows:N0} rows: {elapsed.TotalSeconds:F2} s, RSS before {before / 1024:N0} MiB, peak RSS during the job {peak / 1024:N0} MiB ({peak:N0} KB); GC committed peak {Interlocked.Read(ref peakCommitted) / 1048576.0:F0} MiB, GCs gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}");
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long seen;
+        while (value > (seen = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
         }
     }
 

@@ -11,7 +11,8 @@ namespace Shipyard.Functions.Tests.Infrastructure;
 /// <summary>
 /// The real Functions host over the built function app, with Azurite (../shared/funchost/start-host.sh), started once
 /// per test class and stopped with stop-host.sh. App settings go in as environment variables, as local.settings.json's
-/// Values would: the drift timer every few seconds so a test can wait for it.
+/// Values would: the drift timer every few seconds so a test can wait for it, and Application Insights sending to
+/// <see cref="Telemetry"/> (as in Azure, where the connection string is always set).
 /// </summary>
 public sealed class FunctionsHostFixture : IAsyncLifetime
 {
@@ -37,6 +38,9 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
 
     /// <summary>The host's log file (for failure messages).</summary>
     public string HostLog => _exports.TryGetValue("HOST_LOG", out var log) && File.Exists(log) ? ReadShared(log) : "(no host log)";
+
+    /// <summary>Where the worker's Application Insights telemetry goes (APPLICATIONINSIGHTS_CONNECTION_STRING).</summary>
+    public FakeIngestion Telemetry { get; } = new();
 
     /// <summary>An HTTP client for the host, without a key.</summary>
     public HttpClient Client { get; private set; } = null!;
@@ -68,6 +72,7 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         start.Environment["DRIFT_MIN_ROWS"] = "1";
         start.Environment["Shipyard__ModelsPath"] = RepoPaths.Models;
         start.Environment["Shipyard__PredictionLogSampleRate"] = "1.0";
+        start.Environment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = Telemetry.ConnectionString;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -86,6 +91,7 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Client?.Dispose();
+        Telemetry.Dispose();
         if (!_exports.TryGetValue("FUNCHOST_RUN_DIR", out var runDir))
         {
             return;
@@ -142,12 +148,7 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         return exports;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => LoopbackPorts.Free();
 
     private static string ReadShared(string path)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Shipyard.Testing;
 
 namespace Shipyard.Server.Tests.Infrastructure;
 
@@ -104,12 +105,7 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>A free TCP port on 127.0.0.1.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPorts.Free();
 
     /// <summary>Polls <c>/api/health</c> until 200.</summary>
     public async Task WaitUntilReadyAsync(HttpClient client, TimeSpan timeout)

@@ -26,9 +26,11 @@ public sealed class DriftTestApp : IDisposable
     /// <summary>
     /// Starts the app with <paramref name="settings"/> on top of the keys, "scheduler off" and "no prediction log rate
     /// cap": a test posts its rows faster than 100 a second, and the cap (<c>PredictionLog:MaxRowsPerSecond</c>, tested in
-    /// the scoring tests) would log only the first 100 of each second.
+    /// the scoring tests) would log only the first 100 of each second. With <paramref name="recordTelemetry"/> false the
+    /// app keeps the telemetry its settings configure (Application Insights, for the telemetry contract tests) and
+    /// <see cref="Telemetry"/> stays empty.
     /// </summary>
-    public DriftTestApp(IReadOnlyDictionary<string, string?>? settings = null)
+    public DriftTestApp(IReadOnlyDictionary<string, string?>? settings = null, bool recordTelemetry = true)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -45,8 +47,11 @@ public sealed class DriftTestApp : IDisposable
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
-            services.RemoveAll<IShipyardTelemetry>();
-            services.AddSingleton<IShipyardTelemetry>(Telemetry);
+            if (recordTelemetry)
+            {
+                services.RemoveAll<IShipyardTelemetry>();
+                services.AddSingleton<IShipyardTelemetry>(Telemetry);
+            }
         }));
     }
 
@@ -58,6 +63,9 @@ public sealed class DriftTestApp : IDisposable
 
     /// <summary>The app's services.</summary>
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Every log message the app wrote (a real logger provider of the app).</summary>
+    public CapturingLoggerProvider Logs => _factory.Logs;
 
     /// <summary>The embedded store's folder (when no AzureWebJobsStorage is set).</summary>
     public string DataPath => _factory.DataPath;
