@@ -29,6 +29,14 @@ namespace Shipyard.Storage;
 public sealed class AzureBlobStore : IBlobStore
 {
     private const string DefaultContentType = "application/octet-stream";
+
+    // Block buffers come from a pool of their own with a fixed number of arrays per size. The shared pool would keep a
+    // 4 MiB array per thread that ever returned one (block uploads finish on any pool thread), so a long job's memory
+    // grew with the number of threads it had touched; this one holds at most BlockBuffersKept arrays per size, and
+    // an upload beyond them allocates and lets the GC take its extra buffers back.
+    private const int BlockBuffersKept = 6;
+    private static readonly ArrayPool<byte> BlockBuffers = ArrayPool<byte>.Create(maxArrayLength: 256 * 1024 * 1024, maxArraysPerBucket: BlockBuffersKept);
+
     private readonly BlobServiceClient _service;
 
     /// <summary>Creates the store for the blob endpoint of <paramref name="connection"/>.</summary>
@@ -59,7 +67,7 @@ public sealed class AzureBlobStore : IBlobStore
         options ??= new BlobUploadOptions();
         StorageThrow.ValidateUploadOptions(options);
 
-        var buffer = ArrayPool<byte>.Shared.Rent(options.BlockSize);
+        var buffer = BlockBuffers.Rent(options.BlockSize);
         int filled;
         try
         {
@@ -67,7 +75,7 @@ public sealed class AzureBlobStore : IBlobStore
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            BlockBuffers.Return(buffer);
             throw;
         }
 
@@ -216,7 +224,7 @@ public sealed class AzureBlobStore : IBlobStore
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            BlockBuffers.Return(buffer);
         }
     }
 
@@ -257,7 +265,7 @@ public sealed class AzureBlobStore : IBlobStore
                     await done.ConfigureAwait(false);
                 }
 
-                buffer = ArrayPool<byte>.Shared.Rent(options.BlockSize);
+                buffer = BlockBuffers.Rent(options.BlockSize);
                 filled = await FillAsync(content, buffer, options.BlockSize, cancellationToken).ConfigureAwait(false);
             }
 
@@ -281,7 +289,7 @@ public sealed class AzureBlobStore : IBlobStore
         {
             if (buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                BlockBuffers.Return(buffer);
             }
         }
 
@@ -315,7 +323,7 @@ public sealed class AzureBlobStore : IBlobStore
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            BlockBuffers.Return(buffer);
         }
     }
 
