@@ -73,7 +73,7 @@ public sealed partial class PredictionService
     /// <summary>KServe v2 inference. Inputs are one tensor per feature (name = feature, shape [N] or [N,1]) or the ONNX
     /// input itself (name = ONNX input name, shape [N,F], FP32). Outputs: <c>label</c> (BYTES [N]),
     /// <c>probabilities</c> (FP32 [N,C], classes in label order), <c>value</c> (FP32 [N,1]). Routed like <see cref="PredictAsync"/>
-    /// when <paramref name="version"/> is null.</summary>
+    /// when <paramref name="version"/> is null (sticky by <see cref="InferRequest.RequestKey"/>).</summary>
     /// <exception cref="ModelNotFoundException">Unknown model or version (404).</exception>
     /// <exception cref="ModelNotReadyException">Not loaded (503).</exception>
     /// <exception cref="InvalidInputException">Bad tensors, each error's path naming the input (400).</exception>
@@ -82,7 +82,7 @@ public sealed partial class PredictionService
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(request);
         await _registry.WaitWhileLoadingAsync(model, _options.InitialLoadWait, cancellationToken).ConfigureAwait(false);
-        var (lease, shadow) = Route(model, version, requestKey: null);
+        var (lease, shadow) = Route(model, version, request.RequestKey);
         using (lease)
         {
             var manifest = lease.Manifest;
