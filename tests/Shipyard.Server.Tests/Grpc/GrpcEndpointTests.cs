@@ -1,0 +1,113 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Inference;
+using Shipyard.Server.Tests.Infrastructure;
+using Shipyard.Testing;
+using Xunit;
+
+namespace Shipyard.Server.Tests.Grpc;
+
+/// <summary>Where the gRPC endpoint listens (<c>Shipyard:Grpc:Url</c>) and the rate limits it shares with REST, on the built server.</summary>
+public sealed class GrpcEndpointTests
+{
+    [Fact]
+    public async Task EmptyUrl_TurnsGrpcOff_RestServesAsBefore()
+    {
+        var port = AppProcess.FreePort();
+        await using var app = AppProcess.Start(
+            new Uri($"http://127.0.0.1:{port}"),
+            new Dictionary<string, string?> { ["Shipyard__Grpc__Url"] = "", ["Shipyard__Auth__AllowAnonymous"] = "true", ["Logging__LogLevel__Default"] = "Information" },
+            "--urls", $"http://127.0.0.1:{port}");
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        await app.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(60));
+
+        using var live = await client.GetAsync(new Uri(app.BaseAddress, "/v2/health/live"));
+        var listening = app.Output.Split('\n').Where(l => l.Contains("Now listening on", StringComparison.Ordinal)).ToArray();
+
+        await HttpAssert.OkJsonAsync(live);
+        Assert.Single(listening);
+        Assert.DoesNotContain("gRPC", app.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UrlOnTheRestPort_StopsAtStart_NamingTheSetting()
+    {
+        var port = AppProcess.FreePort();
+        await using var app = AppProcess.Start(
+            new Uri($"http://127.0.0.1:{port}"),
+            new Dictionary<string, string?> { ["Shipyard__Grpc__Url"] = $"http://127.0.0.1:{port}" },
+            "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.True(await app.WaitForExitAsync(TimeSpan.FromSeconds(60)), "exits");
+        Assert.NotEqual(0, app.ExitCode);
+        Assert.Contains($"Shipyard:Grpc:Url 'http://127.0.0.1:{port}' uses port {port}, which a REST address", app.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RateLimits_PerKey_RefuseWithResourceExhausted_HealthStaysUnlimited()
+    {
+        var port = AppProcess.FreePort();
+        var grpcPort = AppProcess.FreePort();
+        await using var app = AppProcess.Start(
+            new Uri($"http://127.0.0.1:{port}"),
+            new Dictionary<string, string?>
+            {
+                ["Shipyard__Grpc__Url"] = $"http://127.0.0.1:{grpcPort}",
+                ["Shipyard__Auth__FunctionKeys__0"] = GrpcServerFixture.Key,
+                ["Shipyard__RateLimiting__PerKey__PermitsPerSecond"] = "0.01",
+                ["Shipyard__RateLimiting__PerKey__Burst"] = "2",
+            },
+            "--urls", $"http://127.0.0.1:{port}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        await app.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(60));
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var samples = SampleCases.Load("breast-cancer", "1");
+        var request = GrpcTensors.Request(samples with { Cases = [samples.Cases[0]] }, rawInputs: false);
+
+        await client.ModelInferAsync(request, GrpcServerFixture.Keyed());
+        await client.ModelInferAsync(request, GrpcServerFixture.Keyed());
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ModelInferAsync(request, GrpcServerFixture.Keyed()).ResponseAsync);
+        var live = await client.ServerLiveAsync(new ServerLiveRequest());
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.StartsWith("The rate limit for this caller or model was exceeded; retry after", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.True(live.Live);
+    }
+
+    [Fact]
+    public async Task RateLimits_PerModel_SharedByRestAndGrpc()
+    {
+        var port = AppProcess.FreePort();
+        var grpcPort = AppProcess.FreePort();
+        await using var app = AppProcess.Start(
+            new Uri($"http://127.0.0.1:{port}"),
+            new Dictionary<string, string?>
+            {
+                ["Shipyard__Grpc__Url"] = $"http://127.0.0.1:{grpcPort}",
+                ["Shipyard__Auth__FunctionKeys__0"] = GrpcServerFixture.Key,
+                ["Shipyard__RateLimiting__PerModel__PermitsPerSecond"] = "0.01",
+                ["Shipyard__RateLimiting__PerModel__Burst"] = "2",
+            },
+            "--urls", $"http://127.0.0.1:{port}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Add("x-functions-key", GrpcServerFixture.Key);
+        await app.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(60));
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var samples = SampleCases.Load("breast-cancer", "1");
+        var one = samples with { Cases = [samples.Cases[0]] };
+
+        // Two tokens for breast-cancer: one spent over REST, one over gRPC, then both transports are refused.
+        using var rest = await http.PostAsync(new Uri(app.BaseAddress, "/v2/models/breast-cancer/versions/1/infer"), GrpcTensors.RestBody(one));
+        await HttpAssert.OkJsonAsync(rest);
+        await client.ModelInferAsync(GrpcTensors.Request(one, rawInputs: false), GrpcServerFixture.Keyed());
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ModelInferAsync(GrpcTensors.Request(one, rawInputs: false), GrpcServerFixture.Keyed()).ResponseAsync);
+        using var restRefused = await http.PostAsync(new Uri(app.BaseAddress, "/v2/models/breast-cancer/versions/1/infer"), GrpcTensors.RestBody(one));
+        var other = await client.ModelInferAsync(GrpcTensors.Request(SampleCases.Load("diabetes", "1") with { Cases = [SampleCases.Load("diabetes", "1").Cases[0]] }, rawInputs: false), GrpcServerFixture.Keyed());
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, restRefused.StatusCode);
+        Assert.Equal("diabetes", other.ModelName);
+    }
+}
