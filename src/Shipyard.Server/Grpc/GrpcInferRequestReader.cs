@@ -1,7 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text.Json;
+using System.Text;
 using System.Text.Unicode;
 using Google.Protobuf;
 using Inference;
@@ -14,11 +13,11 @@ namespace Shipyard.Server.Grpc;
 /// <summary>
 /// Reads a gRPC <c>ModelInferRequest</c> into the domain's <see cref="InferRequest"/>, the form REST infer bodies are
 /// read into, so the tensors are then checked, routed, scored and logged by the same code as over REST
-/// (<see cref="PredictionService.InferAsync"/>): only the wire format is read here. Each tensor's elements, from its
-/// typed <c>contents</c> field or from <c>raw_input_contents</c>, are written as the JSON array a REST client would send
-/// in <c>data</c> (numbers as shortest round-trip text, so values arrive unchanged) and read back as that tensor's
-/// <see cref="InferInputTensor.Data"/>. Problems of the wire format itself (contents in the wrong field, raw bytes that
-/// are not whole elements, text that is not UTF-8) are named here, each with its field.
+/// (<see cref="PredictionService.InferAsync"/>): only the wire format is read here. Each tensor's elements, from the
+/// typed <c>contents</c> field of its datatype or from <c>raw_input_contents</c>, become its
+/// <see cref="InferInputTensor.Values"/>; the shared checks then see the same values a JSON <c>data</c> array would give
+/// them. Problems of the wire format itself (contents in the wrong field, raw bytes that are not whole elements, text
+/// that is not UTF-8, a raw entry per input) are named here, each with its field.
 /// </summary>
 internal static class GrpcInferRequestReader
 {
@@ -28,11 +27,9 @@ internal static class GrpcInferRequestReader
     /// <summary>A requested output's parameter that asks for raw outputs (the protocol's binary-data convention).</summary>
     public const string BinaryDataParameter = "binary_data";
 
-    // Written in place of a non-finite value, which JSON cannot carry: it reads back as out of range, so the caller gets
-    // the answer REST gives for a number beyond float range ("expected a finite number within the float32 range").
-    private const string NonFinite = "1e999";
+    private static readonly InferTensorValues NoValues = InferTensorValues.Of(Array.Empty<double>());
 
-    /// <summary>Reads <paramref name="message"/>; dispose the result after inference (its tensors' data live in one JSON document).</summary>
+    /// <summary>Reads <paramref name="message"/>.</summary>
     /// <param name="message">The gRPC request.</param>
     /// <param name="maxRows">Rows allowed per request (<c>Shipyard:Http:MaxInstancesPerRequest</c>).</param>
     /// <param name="requestKeyHeader">The <c>x-request-key</c> metadata, if any.</param>
@@ -48,51 +45,38 @@ internal static class GrpcInferRequestReader
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"raw_input_contents: has {raw.Count} entries, but there are {inputs.Count} inputs; send one per input, in the order of inputs (or none, and each input's contents)."));
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        var tensors = new InferInputTensor[inputs.Count];
+        for (var i = 0; i < inputs.Count; i++)
         {
-            writer.WriteStartArray();
-            for (var i = 0; i < inputs.Count; i++)
+            var tensor = inputs[i];
+            var path = string.Create(CultureInfo.InvariantCulture, $"inputs[{i}]");
+            if (tensor.Shape.Count > 0)
             {
-                var tensor = inputs[i];
-                var path = string.Create(CultureInfo.InvariantCulture, $"inputs[{i}]");
-                if (tensor.Shape.Count > 0)
-                {
-                    InferBody.CheckRows(path, tensor.Shape[0], maxRows);
-                }
-
-                writer.WriteStartArray();
-                if (raw.Count == 0)
-                {
-                    WriteContents(writer, tensor, path, errors);
-                }
-                else if (tensor.Contents is { } contents && Count(contents) > 0)
-                {
-                    errors.Add($"{path}.contents: must be empty when raw_input_contents is used (send each input one way).");
-                }
-                else if (i < raw.Count)
-                {
-                    WriteRaw(writer, tensor.Datatype, raw[i].Span, string.Create(CultureInfo.InvariantCulture, $"raw_input_contents[{i}]"), errors);
-                }
-
-                writer.WriteEndArray();
+                InferBody.CheckRows(path, tensor.Shape[0], maxRows);
             }
 
-            writer.WriteEndArray();
+            InferTensorValues values;
+            if (raw.Count == 0)
+            {
+                values = FromContents(tensor, path, errors);
+            }
+            else if (tensor.Contents is { } contents && Count(contents) > 0)
+            {
+                errors.Add($"{path}.contents: must be empty when raw_input_contents is used (send each input one way).");
+                values = NoValues;
+            }
+            else
+            {
+                values = i < raw.Count ? FromRaw(tensor.Datatype, raw[i].Span, string.Create(CultureInfo.InvariantCulture, $"raw_input_contents[{i}]"), errors) : NoValues;
+            }
+
+            tensors[i] = new InferInputTensor { Name = tensor.Name, Datatype = tensor.Datatype, Shape = tensor.Shape, Values = values };
         }
 
         var requestKey = RequestKeyParameter(message, errors);
         if (errors.Count > 0)
         {
             throw new RequestRejectedException(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors);
-        }
-
-        var document = JsonDocument.Parse(buffer.WrittenMemory);
-        var root = document.RootElement;
-        var tensors = new InferInputTensor[inputs.Count];
-        for (var i = 0; i < tensors.Length; i++)
-        {
-            tensors[i] = new InferInputTensor { Name = inputs[i].Name, Datatype = inputs[i].Datatype, Shape = inputs[i].Shape, Data = root[i] };
         }
 
         var request = new InferRequest
@@ -102,7 +86,7 @@ internal static class GrpcInferRequestReader
             Outputs = message.Outputs.Count == 0 ? null : message.Outputs.Select(o => new InferRequestedOutput(o.Name)).ToArray(),
             RequestKey = KServeRequestKey.Pick(requestKey, requestKeyHeader),
         };
-        return new GrpcInferInput(request, document, WantsRawOutputs(message));
+        return new GrpcInferInput(request, WantsRawOutputs(message));
     }
 
     /// <summary>Whether the answer carries <c>raw_output_contents</c>: when the request parameter <c>binary_data_output</c> or any
@@ -130,11 +114,16 @@ internal static class GrpcInferRequestReader
         return value.StringParam;
     }
 
-    /// <summary>Writes the elements of the contents field that <paramref name="tensor"/>'s datatype names; any other field with
-    /// elements is an error. Datatypes the protocol has no field for (FP16, BF16) write nothing: the shared checks then name the datatype.</summary>
-    private static void WriteContents(Utf8JsonWriter writer, ModelInferRequest.Types.InferInputTensor tensor, string path, List<string> errors)
+    /// <summary>The elements of the contents field that <paramref name="tensor"/>'s datatype names; any other field with
+    /// elements is an error. Datatypes the protocol has no field for (FP16, BF16) give none: the shared checks then name the datatype.</summary>
+    private static InferTensorValues FromContents(ModelInferRequest.Types.InferInputTensor tensor, string path, List<string> errors)
     {
-        var contents = tensor.Contents ?? new InferTensorContents();
+        var contents = tensor.Contents;
+        if (contents is null)
+        {
+            return NoValues;
+        }
+
         var field = ContentsField(tensor.Datatype);
         foreach (var (name, count) in Fields(contents))
         {
@@ -149,157 +138,143 @@ internal static class GrpcInferRequestReader
         switch (field)
         {
             case "fp32_contents":
-                foreach (var v in contents.Fp32Contents)
+                var floats = contents.Fp32Contents;
+                var numbers = new double[floats.Count];
+                for (var j = 0; j < numbers.Length; j++)
                 {
-                    WriteNumber(writer, v);
+                    numbers[j] = floats[j];
                 }
 
-                break;
+                return InferTensorValues.Of(numbers);
             case "fp64_contents":
-                foreach (var v in contents.Fp64Contents)
-                {
-                    WriteNumber(writer, v);
-                }
-
-                break;
+                return InferTensorValues.Of([.. contents.Fp64Contents]);
             case "int_contents":
-                foreach (var v in contents.IntContents)
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
+                return InferTensorValues.Of([.. contents.IntContents.Select(v => (long)v)]);
             case "int64_contents":
-                foreach (var v in contents.Int64Contents)
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
+                return InferTensorValues.Of([.. contents.Int64Contents]);
             case "uint_contents":
-                foreach (var v in contents.UintContents)
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
+                return InferTensorValues.Of([.. contents.UintContents.Select(v => (long)v)]);
             case "uint64_contents":
-                foreach (var v in contents.Uint64Contents)
-                {
-                    writer.WriteNumberValue(v);
-                }
-
-                break;
+                // Beyond long's range a UINT64 is no int64 feature value: as a number it is then refused as out of range.
+                return contents.Uint64Contents.All(v => v <= long.MaxValue)
+                    ? InferTensorValues.Of([.. contents.Uint64Contents.Select(v => (long)v)])
+                    : InferTensorValues.Of([.. contents.Uint64Contents.Select(v => (double)v)]);
             case "bool_contents":
-                foreach (var v in contents.BoolContents)
-                {
-                    writer.WriteBooleanValue(v);
-                }
-
-                break;
+                return InferTensorValues.Of([.. contents.BoolContents.Select(v => v ? 1L : 0L)]);
             case "bytes_contents":
-                for (var j = 0; j < contents.BytesContents.Count; j++)
+                var texts = new string[contents.BytesContents.Count];
+                for (var j = 0; j < texts.Length; j++)
                 {
-                    WriteText(writer, contents.BytesContents[j].Span, string.Create(CultureInfo.InvariantCulture, $"{path}.contents.bytes_contents[{j}]"), errors);
+                    texts[j] = Text(contents.BytesContents[j].Span, string.Create(CultureInfo.InvariantCulture, $"{path}.contents.bytes_contents[{j}]"), errors);
                 }
 
-                break;
+                return InferTensorValues.Of(texts);
+            default:
+                return NoValues;
         }
     }
 
-    /// <summary>Writes the little-endian elements of <paramref name="bytes"/> (BYTES: 4-byte length, then the text).</summary>
-    private static void WriteRaw(Utf8JsonWriter writer, string datatype, ReadOnlySpan<byte> bytes, string path, List<string> errors)
+    /// <summary>The little-endian elements of <paramref name="bytes"/> (BYTES: each a 4-byte length, then the text).</summary>
+    private static InferTensorValues FromRaw(string datatype, ReadOnlySpan<byte> bytes, string path, List<string> errors)
     {
         if (datatype == "BYTES")
         {
+            var texts = new List<string>();
             for (var element = 0; bytes.Length > 0; element++)
             {
                 if (bytes.Length < 4)
                 {
                     errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: element {element} has {bytes.Length} bytes left where its 4-byte length belongs."));
-                    return;
+                    break;
                 }
 
                 var length = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
                 if (length > (uint)(bytes.Length - 4))
                 {
                     errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: element {element} declares {length} bytes, but {bytes.Length - 4} are left."));
-                    return;
+                    break;
                 }
 
-                WriteText(writer, bytes.Slice(4, (int)length), string.Create(CultureInfo.InvariantCulture, $"{path}[{element}]"), errors);
+                texts.Add(Text(bytes.Slice(4, (int)length), string.Create(CultureInfo.InvariantCulture, $"{path}[{element}]"), errors));
                 bytes = bytes[(4 + (int)length)..];
             }
 
-            return;
+            return InferTensorValues.Of([.. texts]);
         }
 
         var size = ElementSize(datatype);
         if (size == 0)
         {
-            return; // no elements the shared checks could take: they name the datatype
+            return NoValues; // no elements the shared checks could take: they name the datatype
         }
 
         if (bytes.Length % size != 0)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: {bytes.Length} bytes are not whole {datatype} elements of {size} bytes each."));
-            return;
+            return NoValues;
         }
 
-        for (var offset = 0; offset < bytes.Length; offset += size)
+        var count = bytes.Length / size;
+        if (datatype is "FP32" or "FP64" || (datatype == "UINT64" && !FitsInt64(bytes)))
         {
-            var element = bytes.Slice(offset, size);
-            switch (datatype)
+            var numbers = new double[count];
+            for (var j = 0; j < count; j++)
             {
-                case "FP32": WriteNumber(writer, BinaryPrimitives.ReadSingleLittleEndian(element)); break;
-                case "FP64": WriteNumber(writer, BinaryPrimitives.ReadDoubleLittleEndian(element)); break;
-                case "INT8": writer.WriteNumberValue((sbyte)element[0]); break;
-                case "INT16": writer.WriteNumberValue(BinaryPrimitives.ReadInt16LittleEndian(element)); break;
-                case "INT32": writer.WriteNumberValue(BinaryPrimitives.ReadInt32LittleEndian(element)); break;
-                case "INT64": writer.WriteNumberValue(BinaryPrimitives.ReadInt64LittleEndian(element)); break;
-                case "UINT8": writer.WriteNumberValue(element[0]); break;
-                case "UINT16": writer.WriteNumberValue(BinaryPrimitives.ReadUInt16LittleEndian(element)); break;
-                case "UINT32": writer.WriteNumberValue(BinaryPrimitives.ReadUInt32LittleEndian(element)); break;
-                case "UINT64": writer.WriteNumberValue(BinaryPrimitives.ReadUInt64LittleEndian(element)); break;
-                default: writer.WriteBooleanValue(element[0] != 0); break; // BOOL
+                var element = bytes.Slice(j * size, size);
+                numbers[j] = datatype switch
+                {
+                    "FP32" => BinaryPrimitives.ReadSingleLittleEndian(element),
+                    "FP64" => BinaryPrimitives.ReadDoubleLittleEndian(element),
+                    _ => BinaryPrimitives.ReadUInt64LittleEndian(element),
+                };
+            }
+
+            return InferTensorValues.Of(numbers);
+        }
+
+        var integers = new long[count];
+        for (var j = 0; j < count; j++)
+        {
+            var element = bytes.Slice(j * size, size);
+            integers[j] = datatype switch
+            {
+                "INT8" => (sbyte)element[0],
+                "INT16" => BinaryPrimitives.ReadInt16LittleEndian(element),
+                "INT32" => BinaryPrimitives.ReadInt32LittleEndian(element),
+                "INT64" => BinaryPrimitives.ReadInt64LittleEndian(element),
+                "UINT8" => element[0],
+                "UINT16" => BinaryPrimitives.ReadUInt16LittleEndian(element),
+                "UINT32" => BinaryPrimitives.ReadUInt32LittleEndian(element),
+                "UINT64" => (long)BinaryPrimitives.ReadUInt64LittleEndian(element),
+                _ => element[0] != 0 ? 1 : 0, // BOOL
+            };
+        }
+
+        return InferTensorValues.Of(integers);
+    }
+
+    private static bool FitsInt64(ReadOnlySpan<byte> bytes)
+    {
+        for (var offset = 0; offset < bytes.Length; offset += 8)
+        {
+            if (BinaryPrimitives.ReadUInt64LittleEndian(bytes[offset..]) > long.MaxValue)
+            {
+                return false;
             }
         }
+
+        return true;
     }
 
-    private static void WriteNumber(Utf8JsonWriter writer, float value)
-    {
-        if (float.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteRawValue(NonFinite, skipInputValidation: true);
-        }
-    }
-
-    private static void WriteNumber(Utf8JsonWriter writer, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteRawValue(NonFinite, skipInputValidation: true);
-        }
-    }
-
-    private static void WriteText(Utf8JsonWriter writer, ReadOnlySpan<byte> utf8, string path, List<string> errors)
+    private static string Text(ReadOnlySpan<byte> utf8, string path, List<string> errors)
     {
         if (Utf8.IsValid(utf8))
         {
-            writer.WriteStringValue(utf8);
+            return Encoding.UTF8.GetString(utf8);
         }
-        else
-        {
-            errors.Add($"{path}: not valid UTF-8 text (BYTES inputs carry the feature's text as UTF-8).");
-        }
+
+        errors.Add($"{path}: not valid UTF-8 text (BYTES inputs carry the feature's text as UTF-8).");
+        return "";
     }
 
     private static string? ContentsField(string datatype) => datatype switch

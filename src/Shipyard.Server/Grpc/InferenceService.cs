@@ -84,7 +84,7 @@ internal sealed class InferenceService(ModelRegistry registry, PredictionService
         }
 
         using var lease = Limit(request.ModelName);
-        using var input = GrpcInferRequestReader.Read(request, _maxRows, context.RequestHeaders.GetValue(RequestKeyMetadata));
+        var input = GrpcInferRequestReader.Read(request, _maxRows, context.RequestHeaders.GetValue(RequestKeyMetadata));
         var response = await predictions.InferAsync(request.ModelName, version, input.Request, context.CancellationToken).ConfigureAwait(false);
         return GrpcInferResponseWriter.Write(response, input.RawOutputs);
     }
