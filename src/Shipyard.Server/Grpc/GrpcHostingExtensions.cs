@@ -26,12 +26,12 @@ public static partial class GrpcHostingExtensions
         builder.Services.AddOptions<GrpcServiceOptions>().Configure<IOptions<HttpServerOptions>>((grpc, http) =>
             grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, http.Value.MaxRequestBodyBytes));
 
-        if (GrpcOptions.Url(builder.Configuration) is not { } url)
+        if (GrpcOptions.Endpoint(builder.Configuration) is not { } endpoint)
         {
             return builder;
         }
 
-        var text = url.OriginalString.TrimEnd('/');
+        var text = endpoint.Url;
         if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             // Endpoints from configuration replace the URLs: the gRPC one joins them there.
@@ -44,10 +44,10 @@ public static partial class GrpcHostingExtensions
         }
 
         var rest = RestUrls(builder);
-        if (rest.Any(u => Port(u) == url.Port))
+        if (rest.Any(u => Port(u) == endpoint.Port))
         {
             throw new InvalidOperationException(
-                $"{GrpcOptions.UrlKey} '{text}' uses port {url.Port}, which a REST address ({string.Join(";", rest)}) uses too: Kestrel cannot serve HTTP/1.1 and cleartext HTTP/2 on one port. Choose another port, or an empty {GrpcOptions.UrlKey} to turn gRPC off.");
+                $"{GrpcOptions.UrlKey} '{text}' uses port {endpoint.Port}, which a REST address ({string.Join(";", rest)}) uses too: Kestrel cannot serve HTTP/1.1 and cleartext HTTP/2 on one port. Choose another port, or an empty {GrpcOptions.UrlKey} to turn gRPC off.");
         }
 
         builder.WebHost.UseUrls([.. rest, text]);
@@ -55,7 +55,7 @@ public static partial class GrpcHostingExtensions
         // Addresses from URLs get the endpoint defaults; only the gRPC port is HTTP/2-only (h2c needs no ALPN then).
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
         {
-            if (listen.IPEndPoint?.Port == url.Port)
+            if (listen.IPEndPoint?.Port == endpoint.Port)
             {
                 listen.Protocols = HttpProtocols.Http2;
             }
@@ -68,11 +68,10 @@ public static partial class GrpcHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<InferenceService>().RequireAuthorization(ShipyardRoles.CallerPolicy);
-        if (GrpcOptions.Url(app.Configuration) is { } url)
+        if (GrpcOptions.Endpoint(app.Configuration) is { } endpoint)
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Shipyard.Server.Grpc");
-            var text = url.OriginalString.TrimEnd('/');
-            app.Lifetime.ApplicationStarted.Register(() => LogListening(logger, text));
+            app.Lifetime.ApplicationStarted.Register(() => LogListening(logger, endpoint.Url));
         }
 
         return app;
@@ -93,11 +92,7 @@ public static partial class GrpcHostingExtensions
         return [.. Ports(builder.Configuration[WebHostDefaults.HttpPortsKey], "http"), .. Ports(builder.Configuration[WebHostDefaults.HttpsPortsKey], "https")];
     }
 
-    private static int? Port(string url)
-    {
-        var normalized = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
-        return Uri.TryCreate(normalized, UriKind.Absolute, out var uri) ? uri.Port : null;
-    }
+    private static int? Port(string url) => GrpcOptions.ParseKestrelUrl(url)?.Port;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "KServe v2 gRPC (inference.GRPCInferenceService, HTTP/2 cleartext) listening on: {Url}")]
     private static partial void LogListening(ILogger logger, string url);
