@@ -13,23 +13,45 @@ namespace Shipyard.Server.Grpc;
 internal sealed class GrpcProblemInterceptor : Interceptor
 {
     /// <inheritdoc />
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
         ArgumentNullException.ThrowIfNull(context);
+        Task<TResponse> call;
         try
         {
-            return await continuation(request, context).ConfigureAwait(false);
+            call = continuation(request, context);
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (Map(ex, context) is { } rpc)
         {
-            throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled by the client or exceeded its time limit (Shipyard:Http:RequestTimeout)."));
+            throw rpc;
         }
-        catch (Exception ex) when (ex is not RpcException && ProblemExceptionHandler.Map(ex) is { } problem)
+
+        // Most calls complete synchronously or succeed: no state machine for them.
+        return call.IsCompletedSuccessfully ? call : AwaitAsync(call, context);
+    }
+
+    private static async Task<TResponse> AwaitAsync<TResponse>(Task<TResponse> call, ServerCallContext context)
+    {
+        try
         {
-            throw ToRpc(problem.Status, problem.Title, problem.Detail);
+            return await call.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } rpc)
+        {
+            throw rpc;
         }
     }
+
+    /// <summary>The gRPC answer for an exception a caller caused (or a cancelled call), or null for a server fault.</summary>
+    private static RpcException? Map(Exception exception, ServerCallContext context) => exception switch
+    {
+        RpcException => null,
+        OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
+            new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled by the client or exceeded its time limit (Shipyard:Http:RequestTimeout).")),
+        _ when ProblemExceptionHandler.Map(exception) is { } problem => ToRpc(problem.Status, problem.Title, problem.Detail),
+        _ => null,
+    };
 
     /// <summary>The exception that answers a problem of <paramref name="status"/> over gRPC.</summary>
     public static RpcException ToRpc(int status, string title, string detail)

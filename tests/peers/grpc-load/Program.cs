@@ -8,7 +8,8 @@
 // (bounded concurrency; --concurrency connections for REST, --grpc-channels HTTP/2 connections for gRPC). After one
 // warm-up per mode, the modes alternate (A B C A B C …) for --rounds rounds of --duration seconds, so drift in the
 // shared machine's load hits them alike. Per run: requests/s, p50/p99 latency, and (with --server-pid) the server's CPU
-// time per request from /proc (independent of how much of the machine the server got). Ends with medians and ratios.
+// time per request from /proc (independent of how much of the machine the server got) and the client's own CPU time
+// per request (it shares the machine: what it takes, the server does not get). Ends with medians and ratios.
 //
 // usage: dotnet GrpcLoad.dll --rest http://127.0.0.1:P --grpc http://127.0.0.1:Q --body FILE [--server-pid PID]
 //        [--concurrency 32] [--grpc-channels 1] [--duration 10] [--warmup 5] [--rounds 5] [--modes rest-predict,rest-infer,grpc,grpc-onnx]
@@ -123,24 +124,24 @@ foreach (var mode in options.Modes)
     await RunAsync(mode, options.Warmup);
 }
 
-Console.WriteLine($"| round | mode | req/s | p50 ms | p99 ms | server CPU ms/req | errors |");
-Console.WriteLine("|---|---|---|---|---|---|---|");
+Console.WriteLine($"| round | mode | req/s | p50 ms | p99 ms | server CPU ms/req | client CPU ms/req | errors |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|");
 for (var round = 1; round <= options.Rounds; round++)
 {
     foreach (var mode in options.Modes)
     {
         var run = await RunAsync(mode, options.Duration);
         results[mode].Add(run);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | {mode} | {run.Rate:F0} | {run.P50:F3} | {run.P99:F3} | {run.ServerCpuMs:F4} | {run.Errors} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {round} | {mode} | {run.Rate:F0} | {run.P50:F3} | {run.P99:F3} | {run.ServerCpuMs:F4} | {run.ClientCpuMs:F4} | {run.Errors} |"));
     }
 }
 
 Console.WriteLine();
-Console.WriteLine("| mode | median req/s | median p99 ms | median server CPU ms/req |");
-Console.WriteLine("|---|---|---|---|");
+Console.WriteLine("| mode | median req/s | median p99 ms | median server CPU ms/req | median client CPU ms/req |");
+Console.WriteLine("|---|---|---|---|---|");
 foreach (var (mode, runs) in results)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {mode} | {Median(runs.Select(r => r.Rate)):F0} | {Median(runs.Select(r => r.P99)):F3} | {Median(runs.Select(r => r.ServerCpuMs)):F4} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {mode} | {Median(runs.Select(r => r.Rate)):F0} | {Median(runs.Select(r => r.P99)):F3} | {Median(runs.Select(r => r.ServerCpuMs)):F4} | {Median(runs.Select(r => r.ClientCpuMs)):F4} |"));
 }
 
 foreach (var (grpcMode, grpcRuns) in results.Where(r => r.Key.StartsWith("grpc", StringComparison.Ordinal)))
@@ -166,6 +167,7 @@ async Task<Run> RunAsync(string mode, double seconds)
     var latencies = new List<long>[options.Concurrency];
     var errors = 0;
     var cpuBefore = ServerCpuTicks();
+    var clientBefore = Environment.CpuUsage.TotalTime;
     var start = Stopwatch.GetTimestamp();
     var end = start + (long)(seconds * Stopwatch.Frequency);
     var workers = Enumerable.Range(0, options.Concurrency).Select(w => Task.Run(async () =>
@@ -196,10 +198,11 @@ async Task<Run> RunAsync(string mode, double seconds)
     await Task.WhenAll(workers).ConfigureAwait(false);
     var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
     var cpuTicks = ServerCpuTicks() - cpuBefore;
+    var clientMs = (Environment.CpuUsage.TotalTime - clientBefore).TotalMilliseconds;
     var all = latencies.SelectMany(l => l).Order().ToArray();
     double Percentile(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))] * 1000.0 / Stopwatch.Frequency;
     var serverCpuMs = options.ServerPid is null || all.Length == 0 ? double.NaN : cpuTicks * 10.0 / all.Length; // /proc ticks are 10 ms (CLK_TCK 100)
-    return new Run(all.Length / elapsed, Percentile(0.50), Percentile(0.99), serverCpuMs, errors);
+    return new Run(all.Length / elapsed, Percentile(0.50), Percentile(0.99), serverCpuMs, all.Length == 0 ? double.NaN : clientMs / all.Length, errors);
 }
 
 // utime + stime of the server from /proc/PID/stat, in clock ticks.
@@ -221,7 +224,7 @@ static double Median(IEnumerable<double> values)
     return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 }
 
-internal sealed record Run(double Rate, double P50, double P99, double ServerCpuMs, int Errors);
+internal sealed record Run(double Rate, double P50, double P99, double ServerCpuMs, double ClientCpuMs, int Errors);
 
 internal sealed record Options(Uri Rest, Uri Grpc, string BodyFile, int? ServerPid, int Concurrency, int GrpcChannels, double Duration, double Warmup, int Rounds, string[] Modes)
 {
