@@ -22,7 +22,15 @@ public static partial class GrpcHostingExtensions
     public static WebApplicationBuilder AddShipyardGrpc(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddGrpc(options => options.Interceptors.Add<GrpcProblemInterceptor>());
+        builder.Services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<GrpcProblemInterceptor>();
+
+            // No catch-all route for services we do not serve: its POST {service}/{method} pattern would also match REST
+            // paths, turning "405 wrong method" answers into 404s. A call to an unknown service still fails
+            // (HTTP 404, which gRPC clients read as UNIMPLEMENTED).
+            options.IgnoreUnknownServices = true;
+        });
         builder.Services.AddOptions<GrpcServiceOptions>().Configure<IOptions<HttpServerOptions>>((grpc, http) =>
             grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, http.Value.MaxRequestBodyBytes));
 
