@@ -194,6 +194,49 @@ resource driftDetected 'Microsoft.Insights/scheduledQueryRules@2022-06-15' = {
   }
 }
 
+// The scheduled evaluation emits EvaluationBelowTraining (customDimensions.model, .version, .metric, .kind) when
+// production's realised or estimated metric falls below its training metric by more than Shipyard:Evaluation:AlertMargin.
+resource evaluationBelowTraining 'Microsoft.Insights/scheduledQueryRules@2022-06-15' = {
+  name: 'shipyard-evaluation-below-training'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Shipyard: model performance below training'
+    description: 'The scheduled evaluation found production\'s realised (outcomes) or estimated (CBPE) metric below its training metric by more than the margin. See drift-reports/<model>/evaluation/ and GET /api/models/<model>/evaluation.'
+    severity: 2
+    enabled: true
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    scopes: [
+      applicationInsights.id
+    ]
+    criteria: {
+      allOf: [
+        {
+          query: 'customEvents\n| where name == "EvaluationBelowTraining"\n| extend model = tostring(customDimensions.model)\n| summarize events = count() by model'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'events'
+          dimensions: byModel
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: false
+    muteActionsDuration: 'PT1H'
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
 // Batch scoring emits BatchCompleted for every batch with customDimensions.status "succeeded" or "failed".
 resource failedBatches 'Microsoft.Insights/scheduledQueryRules@2022-06-15' = {
   name: 'shipyard-failed-batches'

@@ -15,6 +15,7 @@ public static class ShipyardCli
     {
         var root = new RootCommand("Shipyard: serve ONNX models, score batches, monitor drift, manage the model registry.");
         root.Subcommands.Add(DriftCommands.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ModelsCommands.Create());
         root.Subcommands.Add(ProfileCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());

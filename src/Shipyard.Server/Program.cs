@@ -33,6 +33,7 @@ app.MapPredictApi();
 app.MapKServeApi();
 app.MapAdminApi();
 app.MapDriftApi();
+app.MapEvaluationApi();
 app.MapShipyardGrpc();
 
 app.Run();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shipyard.Models;
+using Shipyard.Monitoring.Evaluation;
 using Shipyard.Scoring;
 using Shipyard.Scoring.Internals;
 using Shipyard.Storage;
@@ -32,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<PredictionLogWriter>();
         services.TryAddSingleton<PredictionService>();
+        services.TryAddSingleton<EvaluationService>();
         services.AddHostedService<ShipyardHostedService>();
         return services;
     }

@@ -35,4 +35,7 @@ public sealed class ShipyardOptions
 
     /// <summary>Request and package size limits.</summary>
     public ScoringLimits Limits { get; set; } = new();
+
+    /// <summary>Outcome feedback and evaluation (<c>Shipyard:Evaluation</c>).</summary>
+    public Monitoring.Evaluation.EvaluationOptions Evaluation { get; set; } = new();
 }

@@ -42,6 +42,13 @@ if (args is ["--evaluate", var evaluateRows])
     return;
 }
 
+// `--evaluate-store ROWS`: the same from the prediction log and outcomes on the file store, see docs/benchmarks.md "Evaluation".
+if (args is ["--evaluate-store", var storeRows])
+{
+    await Shipyard.Benchmarks.Monitoring.EvaluationStoreProbe.RunAsync(int.Parse(storeRows, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 // `--batch-raw FILE.csv MODEL[:VERSION] [REPEAT]`: raw ORT alone (the batch yardstick), for tests/peers/batch/score-vs-raw.sh.
 if (args is ["--batch-raw", var rawCsv, var rawModel, ..])
 {

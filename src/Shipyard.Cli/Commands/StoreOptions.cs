@@ -103,6 +103,13 @@ internal sealed class StoreOptions
     /// </summary>
     public async Task<(ModelRegistry Registry, string Description)> OpenRegistryAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        var (registry, _, _, description) = await OpenRegistryWithStoreAsync(parseResult, cancellationToken).ConfigureAwait(false);
+        return (registry, description);
+    }
+
+    /// <summary>As <see cref="OpenRegistryAsync"/>, also giving the store and the <c>Shipyard</c> settings the registry was opened with.</summary>
+    public async Task<(ModelRegistry Registry, IBlobStore Store, ShipyardOptions Options, string Description)> OpenRegistryWithStoreAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
         var (store, description, configuration) = Open(parseResult);
         var options = new ShipyardOptions();
         configuration.GetSection(ShipyardOptions.SectionName).Bind(options);
@@ -116,7 +123,7 @@ internal sealed class StoreOptions
         try
         {
             await registry.StartAsync(cancellationToken).ConfigureAwait(false);
-            return (registry, description);
+            return (registry, store, options, description);
         }
         catch
         {

@@ -12,7 +12,7 @@ internal static class InferBody
 
     /// <summary>Parses <paramref name="root"/>.</summary>
     /// <exception cref="RequestRejectedException">400 listing every problem; 413 when a tensor has more than <paramref name="maxRows"/> rows.</exception>
-    public static InferRequest Parse(JsonElement root, int maxRows)
+    public static (InferRequest Request, string? RequestKey) Parse(JsonElement root, int maxRows)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -116,7 +116,7 @@ internal static class InferBody
             throw Invalid(errors);
         }
 
-        return new InferRequest { Id = id, Inputs = inputs, Outputs = outputs, RequestKey = requestKey };
+        return (new InferRequest { Id = id, Inputs = inputs, Outputs = outputs }, requestKey);
     }
 
     private static InferInputTensor? ParseTensor(JsonElement tensor, string path, List<string> errors, int maxRows)

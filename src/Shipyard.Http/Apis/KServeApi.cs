@@ -85,9 +85,9 @@ public static class KServeApi
 
         var http = dependencies.HttpContext;
         using var body = await dependencies.Reader.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
-        var request = InferBody.Parse(body.RootElement, dependencies.Reader.Options.MaxInstancesPerRequest);
-        request = request with { RequestKey = KServeRequestKey.Pick(request.RequestKey, http.Request.Headers[PredictApi.RequestKeyHeader].ToString()) };
-        var response = await dependencies.Predictions.InferAsync(name, version, request, http.RequestAborted).ConfigureAwait(false);
+        var parsed = InferBody.Parse(body.RootElement, dependencies.Reader.Options.MaxInstancesPerRequest);
+        var requestKey = KServeRequestKey.Pick(parsed.RequestKey, http.Request.Headers[PredictApi.RequestKeyHeader].ToString());
+        var response = await dependencies.Predictions.InferAsync(name, version, parsed.Request, requestKey, http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers[PredictApi.ModelVersionHeader] = response.ModelVersion;
         return SerializedOk.Of(response);
     }

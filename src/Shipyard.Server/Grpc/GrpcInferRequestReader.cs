@@ -84,9 +84,8 @@ internal static class GrpcInferRequestReader
             Id = message.Id.Length > 0 ? message.Id : null,
             Inputs = tensors,
             Outputs = message.Outputs.Count == 0 ? null : message.Outputs.Select(o => new InferRequestedOutput(o.Name)).ToArray(),
-            RequestKey = KServeRequestKey.Pick(requestKey, requestKeyHeader),
         };
-        return new GrpcInferInput(request, WantsRawOutputs(message));
+        return new GrpcInferInput(request, KServeRequestKey.Pick(requestKey, requestKeyHeader), WantsRawOutputs(message));
     }
 
     /// <summary>Whether the answer carries <c>raw_output_contents</c>: when the request parameter <c>binary_data_output</c> or any

@@ -8,7 +8,7 @@ namespace Shipyard.Server.Grpc;
 
 /// <summary>
 /// Writes the domain's <see cref="InferResponse"/> (the answer REST serializes as JSON) as a gRPC <c>ModelInferResponse</c>:
-/// the same model, version, id and output tensors. Elements go in the contents field of their datatype (BYTES:
+/// the same model, version, id, parameters (string parameters: <c>predictionIds</c>) and output tensors. Elements go in the contents field of their datatype (BYTES:
 /// <c>bytes_contents</c> as UTF-8, FP32: <c>fp32_contents</c>, …) or, when the caller asked
 /// (<see cref="GrpcInferRequestReader"/>), in <c>raw_output_contents</c>: one entry per output, little-endian, BYTES elements
 /// each a 4-byte little-endian length and the UTF-8 text (the protocol's raw layout).
@@ -20,6 +20,15 @@ internal static class GrpcInferResponseWriter
     {
         ArgumentNullException.ThrowIfNull(response);
         var message = new ModelInferResponse { ModelName = response.ModelName, ModelVersion = response.ModelVersion, Id = response.Id ?? "" };
+        if (response.Parameters is { } parameters)
+        {
+            // The REST answer's parameters (predictionIds), as the protocol's string parameters.
+            foreach (var (name, value) in parameters)
+            {
+                message.Parameters[name] = new InferParameter { StringParam = value };
+            }
+        }
+
         foreach (var output in response.Outputs)
         {
             var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = output.Name, Datatype = output.Datatype };

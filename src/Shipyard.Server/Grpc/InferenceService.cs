@@ -85,7 +85,7 @@ internal sealed class InferenceService(ModelRegistry registry, PredictionService
 
         using var lease = Limit(request.ModelName);
         var input = GrpcInferRequestReader.Read(request, _maxRows, context.RequestHeaders.GetValue(RequestKeyMetadata));
-        var response = await predictions.InferAsync(request.ModelName, version, input.Request, context.CancellationToken).ConfigureAwait(false);
+        var response = await predictions.InferAsync(request.ModelName, version, input.Request, input.RequestKey, context.CancellationToken).ConfigureAwait(false);
         return GrpcInferResponseWriter.Write(response, input.RawOutputs);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Shipyard.Models;
 using Microsoft.Extensions.Logging;
 using Shipyard.Monitoring.Baselines;
+using Shipyard.Monitoring.Evaluation;
 using Shipyard.Monitoring.Reports;
 using Shipyard.Scoring;
 using Shipyard.Telemetry;
@@ -13,6 +14,8 @@ namespace Shipyard.Monitoring;
 /// flushes this process's prediction log, loads each version's <c>baseline.json</c> (<see cref="ModelRegistry.ReadPackageFileAsync"/>), runs <see cref="DriftMonitor"/> over the window that ends now, and emits
 /// telemetry: event <c>DriftReport</c> per report, event <c>DriftDetected</c> (dimensions <c>model</c>, <c>version</c>)
 /// when the configured rule alerts, metric <c>DriftScore</c> per feature and <c>DriftedShare</c> per report.
+/// Then each model with a production version is evaluated against its outcomes (<see cref="EvaluationCheck"/>: report,
+/// telemetry, alert, the optional automatic rollback); a failed evaluation is logged and never fails the drift check.
 /// Used by the <c>DriftCheck</c> timer function and the standalone server's scheduler; runs never overlap
 /// within a process. A version without a usable baseline is skipped and reported, never fails the others.
 /// </summary>
@@ -20,6 +23,7 @@ public sealed partial class DriftCheckJob(
     ModelRegistry registry,
     PredictionLogWriter predictionLog,
     DriftMonitor monitor,
+    EvaluationCheck evaluation,
     IShipyardTelemetry telemetry,
     ILogger<DriftCheckJob> logger) : IDisposable
 {
@@ -58,6 +62,11 @@ public sealed partial class DriftCheckJob(
                 {
                     outcomes.Add(await CheckVersionAsync(model, version, cancellationToken).ConfigureAwait(false));
                 }
+
+                if (model.Routing.Production is not null)
+                {
+                    await EvaluateAsync(model, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return outcomes;
@@ -70,6 +79,19 @@ public sealed partial class DriftCheckJob(
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
+
+    private async Task EvaluateAsync(ModelInfo model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await evaluation.RunAsync(model, cancellationToken).ConfigureAwait(false);
+            LogEvaluated(model.Name, outcome.Verdict ?? "no canary", outcome.Alerted, outcome.RolledBack, outcome.Report);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogEvaluationFailed(e, model.Name);
+        }
+    }
 
     /// <summary>Production, then canary (when it is another version).</summary>
     internal static IReadOnlyList<string> VersionsWithTraffic(ModelRouting routing)
@@ -178,6 +200,12 @@ public sealed partial class DriftCheckJob(
 
         LogChecked(report.Model, report.Version, report.Status, report.Rows, top, alerted);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluation of {Model}: {Verdict}, alerted {Alerted}, rolled back {RolledBack}, report {Report}")]
+    private partial void LogEvaluated(string model, string verdict, bool alerted, bool rolledBack, string report);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evaluation of {Model} failed; the drift check went on")]
+    private partial void LogEvaluationFailed(Exception exception, string model);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drift check skipped {Model} v{Version}: {Reason}")]
     private partial void LogSkipped(string model, string version, string reason);

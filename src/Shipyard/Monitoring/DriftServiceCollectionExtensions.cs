@@ -11,7 +11,7 @@ public static class DriftServiceCollectionExtensions
     /// Adds <see cref="DriftCheckOptions"/> (DRIFT_SCHEDULE, DRIFT_WINDOW, DRIFT_RETRAIN_ON, DRIFT_MIN_ROWS, DRIFT_WEBHOOK_URL;
     /// invalid values fail startup with the setting named), the <see cref="IRetrainNotifier"/> (<see cref="RetrainNotifier"/>: queue
     /// <c>retrain-requests</c> through the storage layer's <c>IMessageQueue</c> from AddShipyard, plus the webhook when set),
-    /// <see cref="DriftMonitor"/> and <see cref="DriftCheckJob"/>. Call after AddShipyard.
+    /// <see cref="DriftMonitor"/>, the scheduled <see cref="Evaluation.EvaluationCheck"/> and <see cref="DriftCheckJob"/>. Call after AddShipyard.
     /// </summary>
     public static IServiceCollection AddShipyardDrift(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,6 +36,7 @@ public static class DriftServiceCollectionExtensions
             sp.GetRequiredService<ILogger<DriftMonitor>>(),
             sp.GetRequiredService<DriftMonitorOptions>(),
             sp.GetService<TimeProvider>()));
+        services.AddSingleton<Evaluation.EvaluationCheck>();
         services.AddSingleton<DriftCheckJob>();
         return services;
     }

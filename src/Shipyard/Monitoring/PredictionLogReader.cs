@@ -137,7 +137,8 @@ public static class PredictionLogReader
         }
     }
 
-    private static async Task<bool> ContainerExistsAsync(IBlobStore store, string container, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="container"/> exists (listing a missing one throws on some stores and not on others).</summary>
+    internal static async Task<bool> ContainerExistsAsync(IBlobStore store, string container, CancellationToken cancellationToken)
     {
         try
         {

@@ -16,9 +16,4 @@ public sealed record InferRequest
     /// <summary>Outputs to return; null or empty: all.</summary>
     [JsonPropertyName("outputs")]
     public IReadOnlyList<InferRequestedOutput>? Outputs { get; init; }
-
-    /// <summary>Makes canary assignment sticky (as <see cref="PredictionRequest.RequestKey"/>); null: routing picks at random.
-    /// Not a body field of its own: hosts take it from the <c>request_key</c> parameter or the <c>X-Request-Key</c> header.</summary>
-    [JsonIgnore]
-    public string? RequestKey { get; init; }
 }

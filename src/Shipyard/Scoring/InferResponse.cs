@@ -2,9 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace Shipyard.Scoring;
 
-/// <summary>A KServe v2 inference response: <c>{"model_name","model_version","id"?,"outputs":[…]}</c>.</summary>
+/// <summary>A KServe v2 inference response: <c>{"model_name","model_version","id"?,"parameters":{"predictionIds":"…"},"outputs":[…]}</c>.</summary>
 public sealed record InferResponse
 {
+    /// <summary>The response parameter carrying the prediction ids.</summary>
+    public const string PredictionIdsParameter = "predictionIds";
+
     /// <summary>The model name.</summary>
     [JsonPropertyName("model_name")]
     public required string ModelName { get; init; }
@@ -17,6 +20,12 @@ public sealed record InferResponse
     [JsonPropertyName("id")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Id { get; init; }
+
+    /// <summary>Response parameters: <c>predictionIds</c>, the ids of the predictions (one per row, comma-separated, in
+    /// row order), which outcomes are posted under.</summary>
+    [JsonPropertyName("parameters")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Parameters { get; init; }
 
     /// <summary>The output tensors.</summary>
     [JsonPropertyName("outputs")]

@@ -21,7 +21,7 @@ namespace Shipyard.Scoring;
 /// log costs stay bounded. Logging never blocks or fails a request: when <c>PredictionLog:Capacity</c> records are waiting, new
 /// ones are dropped and counted (<see cref="Dropped"/>, telemetry event <c>PredictionLogDropped</c>). Thread-safe singleton.
 /// </summary>
-/// <remarks>Line format (team contract): <c>{"time":"2026-11-22T10:00:00.123Z","model":"…","version":"…","source":"http",
+/// <remarks>Line format (team contract): <c>{"time":"2026-11-22T10:00:00.123Z","model":"…","version":"…","source":"http","arm":"production","predictionId":"…",
 /// "inputs":{"mean_radius":17.99,…},"prediction":{"label":"…","probabilities":{…}}}</c> or <c>"prediction":{"value":151.2}</c>.
 /// Missing optional inputs are written as null; ignored unknown fields are not written.</remarks>
 public sealed partial class PredictionLogWriter : IAsyncDisposable
@@ -81,7 +81,7 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
     /// <c>Shipyard:PredictionLogSampleRate</c>, within <c>PredictionLog:MaxRowsPerSecond</c>). Never blocks on I/O.
     /// </summary>
     /// <returns>True when the rows were buffered; false when not sampled, over the rate cap, dropped, or the writer is disposed.</returns>
-    public bool TryLog(PredictionSource source, FeatureBatch batch, IReadOnlyList<Prediction> predictions)
+    public bool TryLog(PredictionSource source, PredictionArm arm, FeatureBatch batch, IReadOnlyList<Prediction> predictions)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(predictions);
@@ -117,7 +117,7 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
 
             for (var r = 0; r < rows; r++)
             {
-                list.Add(new LogEntry(now, source, batch, r, predictions[r]));
+                list.Add(new LogEntry(now, source, arm, batch, r, predictions[r]));
             }
 
             if (list.Count >= _options.PredictionLog.FlushRecords)
@@ -314,6 +314,12 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
         w.WriteString(JsonNames.Model, manifest.Name);
         w.WriteString(JsonNames.Version, manifest.Version);
         w.WriteString(JsonNames.Source, SourceName(e.Source));
+        w.WriteString(JsonNames.Arm, ArmName(e.Arm));
+        if (e.Prediction.PredictionId is { } id)
+        {
+            w.WriteString(JsonNames.PredictionId, id);
+        }
+
         w.WriteStartObject(JsonNames.Inputs);
         for (var f = 0; f < manifest.Features.Count; f++)
         {
@@ -371,6 +377,15 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
         _ => "http",
     };
 
+    /// <summary>The arm's name in a log line.</summary>
+    public static string ArmName(PredictionArm arm) => arm switch
+    {
+        PredictionArm.Canary => "canary",
+        PredictionArm.Shadow => "shadow",
+        PredictionArm.Direct => "direct",
+        _ => "production",
+    };
+
     private void Drop(int rows, string reason)
     {
         var before = Interlocked.Add(ref _dropped, rows) - rows;
@@ -403,6 +418,8 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
         public static readonly JsonEncodedText Model = JsonEncodedText.Encode("model");
         public static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
         public static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+        public static readonly JsonEncodedText Arm = JsonEncodedText.Encode("arm");
+        public static readonly JsonEncodedText PredictionId = JsonEncodedText.Encode("predictionId");
         public static readonly JsonEncodedText Inputs = JsonEncodedText.Encode("inputs");
         public static readonly JsonEncodedText Prediction = JsonEncodedText.Encode("prediction");
         public static readonly JsonEncodedText Label = JsonEncodedText.Encode("label");
@@ -420,5 +437,5 @@ public sealed partial class PredictionLogWriter : IAsyncDisposable
 
     private readonly record struct PartitionKey(string Model, string Version, long Hour);
 
-    private readonly record struct LogEntry(DateTimeOffset Time, PredictionSource Source, FeatureBatch Batch, int Row, Prediction Prediction);
+    private readonly record struct LogEntry(DateTimeOffset Time, PredictionSource Source, PredictionArm Arm, FeatureBatch Batch, int Row, Prediction Prediction);
 }

@@ -87,7 +87,9 @@ public static class PredictionResponseJson
                     }
                 }
 
-                output.Ascii("}}"u8);
+                output.Ascii("}"u8);
+                output.PredictionId(c.PredictionId);
+                output.Ascii("}"u8);
                 return true;
             case RegressionPrediction r:
                 output.Ascii("{\"value\":"u8);
@@ -96,6 +98,7 @@ public static class PredictionResponseJson
                     return false;
                 }
 
+                output.PredictionId(r.PredictionId);
                 output.Ascii("}"u8);
                 return true;
             default:
@@ -162,6 +165,16 @@ public static class PredictionResponseJson
             escaped.CopyTo(target[1..]);
             target[escaped.Length + 1] = (byte)'"';
             _length += escaped.Length + 2;
+        }
+
+        /// <summary><c>,"predictionId":"…"</c>, or nothing when there is no id.</summary>
+        public void PredictionId(string? id)
+        {
+            if (id is not null)
+            {
+                Ascii(",\"predictionId\":"u8);
+                String(id);
+            }
         }
 
         /// <summary>A finite number in the shortest form that reads back the same, as the serializer's writer formats it.</summary>

@@ -23,6 +23,7 @@ public sealed partial class PredictionService
     private readonly ShipyardOptions _options;
     private readonly IShipyardTelemetry _telemetry;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly int _maxShadowRuns;
     private readonly Func<LoadedVersion, MicroBatcher> _newBatcher; // one delegate, not a closure per request
     private readonly bool _tracked;
@@ -30,7 +31,7 @@ public sealed partial class PredictionService
     private long _shadowDropped;
 
     /// <summary>Creates the service over the registry and the prediction log.</summary>
-    public PredictionService(ModelRegistry registry, PredictionLogWriter log, IOptions<ShipyardOptions> options, IShipyardTelemetry? telemetry = null, ILogger<PredictionService>? logger = null)
+    public PredictionService(ModelRegistry registry, PredictionLogWriter log, IOptions<ShipyardOptions> options, IShipyardTelemetry? telemetry = null, ILogger<PredictionService>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(log);
@@ -40,6 +41,7 @@ public sealed partial class PredictionService
         _options = options.Value;
         _telemetry = telemetry ?? NullShipyardTelemetry.Instance;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
         // Shadow runs share the CPU with real traffic: at most a few at a time; beyond that they are skipped, never queued.
         _maxShadowRuns = Math.Max(2, Environment.ProcessorCount * 2);
         // Without telemetry (NullShipyardTelemetry), nothing is timed or described per request or per batch.
@@ -59,13 +61,13 @@ public sealed partial class PredictionService
     {
         ArgumentNullException.ThrowIfNull(request);
         await _registry.WaitWhileLoadingAsync(request.Model, _options.InitialLoadWait, cancellationToken).ConfigureAwait(false);
-        var (lease, shadow) = Route(request.Model, request.Version, request.RequestKey);
+        var (lease, arm, shadow) = Route(request.Model, request.Version, request.RequestKey);
         using (lease)
         {
             var batch = request.Instances.ToBatch(lease.Manifest, _options.Limits);
             var scores = await ScoreAsync(lease, batch, cancellationToken).ConfigureAwait(false);
-            var predictions = scores.ToPredictions(lease.Manifest);
-            AfterScoring(request.Source, lease, batch, predictions, shadow);
+            var predictions = scores.ToPredictions(lease.Manifest, PredictionIds.NewBatch(lease.Model, _time.GetUtcNow(), batch.Count));
+            AfterScoring(request.Source, arm, lease, batch, predictions, shadow);
             return new PredictionResponse(lease.Model, lease.Version, predictions);
         }
     }
@@ -73,39 +75,47 @@ public sealed partial class PredictionService
     /// <summary>KServe v2 inference. Inputs are one tensor per feature (name = feature, shape [N] or [N,1]) or the ONNX
     /// input itself (name = ONNX input name, shape [N,F], FP32). Outputs: <c>label</c> (BYTES [N]),
     /// <c>probabilities</c> (FP32 [N,C], classes in label order), <c>value</c> (FP32 [N,1]). Routed like <see cref="PredictAsync"/>
-    /// when <paramref name="version"/> is null (sticky by <see cref="InferRequest.RequestKey"/>).</summary>
+    /// when <paramref name="version"/> is null (sticky by <paramref name="requestKey"/>).</summary>
     /// <exception cref="ModelNotFoundException">Unknown model or version (404).</exception>
     /// <exception cref="ModelNotReadyException">Not loaded (503).</exception>
     /// <exception cref="InvalidInputException">Bad tensors, each error's path naming the input (400).</exception>
-    public async Task<InferResponse> InferAsync(string model, string? version, InferRequest request, CancellationToken cancellationToken = default)
+    /// <param name="model">The model name.</param>
+    /// <param name="version">An explicit version, or null for routing.</param>
+    /// <param name="request">The inference request.</param>
+    /// <param name="requestKey">Makes the canary choice sticky for one caller (the <c>X-Request-Key</c> header or metadata).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<InferResponse> InferAsync(string model, string? version, InferRequest request, string? requestKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(request);
         await _registry.WaitWhileLoadingAsync(model, _options.InitialLoadWait, cancellationToken).ConfigureAwait(false);
-        var (lease, shadow) = Route(model, version, request.RequestKey);
+        var (lease, arm, shadow) = Route(model, version, requestKey);
         using (lease)
         {
             var manifest = lease.Manifest;
             var outputs = KServeMapper.SelectOutputs(manifest, request.Outputs);
             var batch = KServeMapper.ToBatch(manifest, request.Inputs, _options.Limits);
             var scores = await ScoreAsync(lease, batch, cancellationToken).ConfigureAwait(false);
-            AfterScoring(PredictionSource.Http, lease, batch, scores.ToPredictions(manifest), shadow);
+            var ids = PredictionIds.NewBatch(lease.Model, _time.GetUtcNow(), batch.Count);
+            AfterScoring(PredictionSource.Http, arm, lease, batch, scores.ToPredictions(manifest, ids), shadow);
             return new InferResponse
             {
                 ModelName = lease.Model,
                 ModelVersion = lease.Version,
                 Id = request.Id,
+                Parameters = new Dictionary<string, string>(StringComparer.Ordinal) { [InferResponse.PredictionIdsParameter] = string.Join(',', ids) },
                 Outputs = KServeMapper.ToTensors(scores, outputs),
             };
         }
     }
 
-    /// <summary>Picks and leases the version: explicit, else canary (sticky by key) or production. Returns the shadow version to run, if any.</summary>
-    private (ModelLease Lease, string? Shadow) Route(string model, string? version, string? requestKey)
+    /// <summary>Picks and leases the version: explicit, else canary (sticky by key) or production. Returns the arm that
+    /// answers and the shadow version to run, if any.</summary>
+    private (ModelLease Lease, PredictionArm Arm, string? Shadow) Route(string model, string? version, string? requestKey)
     {
         if (version is not null)
         {
-            return (_registry.Acquire(model, version), null);
+            return (_registry.Acquire(model, version), PredictionArm.Direct, null);
         }
 
         var routing = _registry.GetRouting(model);
@@ -123,7 +133,7 @@ public sealed partial class PredictionService
         }
 
         var shadow = routing.Shadow is { } s && s != lease.Version ? s : null;
-        return (lease, shadow);
+        return (lease, lease.Version == routing.Production ? PredictionArm.Production : PredictionArm.Canary, shadow);
     }
 
     private Task<RawScores> ScoreAsync(ModelLease lease, FeatureBatch batch, CancellationToken cancellationToken)
@@ -167,22 +177,23 @@ public sealed partial class PredictionService
             ["requests"] = requests.ToString(CultureInfo.InvariantCulture),
         });
 
-    private void AfterScoring(PredictionSource source, ModelLease lease, FeatureBatch batch, IReadOnlyList<Prediction> predictions, string? shadow)
+    private void AfterScoring(PredictionSource source, PredictionArm arm, ModelLease lease, FeatureBatch batch, IReadOnlyList<Prediction> predictions, string? shadow)
     {
         if (batch.OutOfRangeCount > 0)
         {
             _telemetry.TrackMetric("OutOfRangeValues", batch.OutOfRangeCount, new Dictionary<string, string> { ["model"] = lease.Model, ["version"] = lease.Version });
         }
 
-        _log.TryLog(source, batch, predictions);
+        _log.TryLog(source, arm, batch, predictions);
         if (shadow is not null)
         {
-            StartShadow(lease.Model, shadow, batch);
+            StartShadow(lease.Model, shadow, batch, predictions);
         }
     }
 
-    /// <summary>Runs the shadow version on the same rows after the response is computed; its predictions are only logged.</summary>
-    private void StartShadow(string model, string version, FeatureBatch batch)
+    /// <summary>Runs the shadow version on the same rows after the response is computed; its predictions are only logged,
+    /// under the ids of the answered predictions, so one outcome evaluates both versions.</summary>
+    private void StartShadow(string model, string version, FeatureBatch batch, IReadOnlyList<Prediction> answered)
     {
         if (Interlocked.Increment(ref _shadowRuns) > _maxShadowRuns)
         {
@@ -204,8 +215,9 @@ public sealed partial class PredictionService
                     return;
                 }
 
-                var predictions = ModelScorer.Run(lease.Scorer, shadowBatch, CancellationToken.None).ToPredictions(lease.Manifest);
-                _log.TryLog(PredictionSource.Shadow, shadowBatch, predictions);
+                var ids = answered.Select(p => p.PredictionId!).ToArray();
+                var predictions = ModelScorer.Run(lease.Scorer, shadowBatch, CancellationToken.None).ToPredictions(lease.Manifest, ids);
+                _log.TryLog(PredictionSource.Shadow, PredictionArm.Shadow, shadowBatch, predictions);
             }
             catch (Exception ex)
             {

@@ -114,6 +114,11 @@ public sealed class KServeApiTests : IClassFixture<KServeApiTests.Factory>
         Assert.Equal("1", body.GetProperty("model_version").GetString());
         Assert.Equal("req-1", body.GetProperty("id").GetString());
         AssertClassifierOutputs(body, rows, ["malignant", "benign"]);
+
+        // One prediction id per row, in row order, under which outcomes are posted.
+        var ids = body.GetProperty("parameters").GetProperty("predictionIds").GetString()!.Split(',');
+        Assert.Equal(rows.Length, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.True(Shipyard.Scoring.PredictionIds.TryReadTime("breast-cancer", id, out _), id));
     }
 
     [Fact]

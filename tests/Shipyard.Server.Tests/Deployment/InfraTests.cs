@@ -336,6 +336,7 @@ public sealed partial class InfraTests
         var parameters = (await ModuleTemplateAsync("alerts"))["parameters"]!.AsObject();
 
         Assert.Contains("name == \"DriftDetected\"", queries, StringComparison.Ordinal);
+        Assert.Contains($"name == \"{Shipyard.Monitoring.Evaluation.EvaluationCheck.BelowTrainingEvent}\"", queries, StringComparison.Ordinal);
         Assert.Contains("name == \"BatchCompleted\" and tostring(customDimensions.status) == \"failed\"", queries, StringComparison.Ordinal);
         Assert.Contains("Name == \"StreamMessagePoisoned\"", queries, StringComparison.Ordinal);
         Assert.Contains("ObjectKey has \"score-requests-poison\"", queries, StringComparison.Ordinal);

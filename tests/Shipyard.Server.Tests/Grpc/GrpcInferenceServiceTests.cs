@@ -44,6 +44,14 @@ public sealed class GrpcInferenceServiceTests(GrpcServerFixture server) : IClass
         Assert.Equal(encoding == "raw-outputs" ? grpc.Outputs.Count : 0, grpc.RawOutputContents.Count);
         Assert.All(grpc.Outputs, o => Assert.Equal(encoding != "raw-outputs", o.Contents is not null));
         Assert.Equal(GrpcTensors.Outputs(restBody), GrpcTensors.Outputs(grpc));
+
+        // The same parameters: one prediction id per row (new ids per request, so their count and form are compared).
+        var restIds = restBody.GetProperty("parameters").GetProperty("predictionIds").GetString()!.Split(',');
+        var grpcIds = grpc.Parameters["predictionIds"].StringParam.Split(',');
+        Assert.Equal(samples.Cases.Count, restIds.Length);
+        Assert.Equal(restIds.Length, grpcIds.Length);
+        Assert.Equal(restIds.Length, grpcIds.Distinct().Count());
+        Assert.DoesNotContain(grpcIds, restIds.Contains);
         if (samples.Cases[0].ExpectedLabel is not null)
         {
             // And the training framework's own labels, so equal answers are also right answers.

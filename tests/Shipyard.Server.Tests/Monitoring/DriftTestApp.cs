@@ -59,6 +59,9 @@ public sealed class DriftTestApp : IDisposable
     /// <summary>The app's services.</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The embedded store's folder (when no AzureWebJobsStorage is set).</summary>
+    public string DataPath => _factory.DataPath;
+
     /// <summary>The app's blob store.</summary>
     public IBlobStore Store => Services.GetRequiredService<IBlobStore>();
 

@@ -69,6 +69,66 @@ public class OutcomeEvaluatorTests
         }
     }
 
+    [Fact]
+    public void Evaluate_Timeline_OneBucketPerDayWithItsAccuracyAndInterval()
+    {
+        var rows = Rows("1", "production", 700, correct: 0.8, withOutcome: 1).Select((r, i) => r with { Time = Window.From.AddDays(i % 7).AddHours(3) });
+
+        var timeline = OutcomeEvaluator.Evaluate(BreastCancer, Window, rows, "1", null, 100).Versions["1"].Timeline;
+
+        Assert.Equal(Enumerable.Range(0, 7).Select(d => Window.From.AddDays(d)), timeline.Select(p => p.From));
+        Assert.All(timeline, p => Assert.Equal((100, 100, "accuracy"), (p.Count, p.WithOutcome, p.Metric)));
+        var all = Rows("1", "production", 700, 0.8, 1).ToList();
+        for (var d = 0; d < 7; d++)
+        {
+            var day = all.Where((_, i) => i % 7 == d).ToList();
+            Assert.Equal((double)day.Count(r => r.Label == r.ActualLabel) / day.Count, timeline[d].Value!.Value, 12);
+            Assert.Equal(MetricIntervals.Wilson(timeline[d].Value!.Value, 100), timeline[d].Ci95);
+        }
+    }
+
+    [Fact]
+    public void ReportJson_RoundTripsTheDocumentInTheIssuesShape()
+    {
+        var report = OutcomeEvaluator.Evaluate(BreastCancer, Window, Rows("1", "production", 300, 0.85, 1).Concat(Rows("2", "canary", 300, 0.6, 1)), "1", "2", 100);
+
+        var json = JsonDocument.Parse(EvaluationReportJson.Write(report)).RootElement;
+
+        Assert.Equal(["model", "window", "versions", "comparison", "unmatchedOutcomes"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["arms", "count", "withOutcome", "metrics", "intervals", "estimated", "calibration", "timeline"], json.GetProperty("versions").GetProperty("1").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["accuracy", "logLoss", "rocAuc", "macroF1", "expectedCalibrationError"], json.GetProperty("versions").GetProperty("1").GetProperty("metrics").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["baseline", "candidate", "metric", "test", "difference", "ci95", "pValue", "verdict"], json.GetProperty("comparison").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(report.Comparison!.Verdict, EvaluationReportJson.Read(EvaluationReportJson.Write(report))!.Comparison!.Verdict);
+    }
+
+    [Fact]
+    public async Task Html_SelfContained_EncodesNames_AndRendersInHeadlessChromium()
+    {
+        var rows = Rows("1", "production", 600, 0.9, 1).Concat(Rows("2", "canary", 300, 0.6, 1)).Select((r, i) => r with { Time = Window.From.AddDays(i % 7) });
+        var report = OutcomeEvaluator.Evaluate(BreastCancer, Window, rows, "1", "2", 100) with { Model = "<b>breast-cancer</b>" };
+
+        var html = EvaluationReportHtml.Render(report);
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>breast-cancer</b>", html, StringComparison.Ordinal);
+        Assert.Contains("Roll back the canary: &lt;b&gt;breast-cancer&lt;/b&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"timeline\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"calibration\"", html, StringComparison.Ordinal);
+        var root = Directory.CreateTempSubdirectory("shipyard-evaluation-html-").FullName;
+        try
+        {
+            var page = Path.Combine(root, "evaluation.html");
+            await File.WriteAllTextAsync(page, html);
+            var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
+            await HeadlessChromium.AssertRendersAsync(page, Path.Combine(artifacts, "evaluation-report.png"), root);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     /// <summary>Predictions of one version: benign with probability 0.8 when right, outcomes known for a share of them.</summary>
     private static IEnumerable<ScoredOutcome> Rows(string version, string arm, int count, double correct, double withOutcome)
     {

@@ -5,6 +5,7 @@ using Shipyard.Scoring;
 using Shipyard.Storage;
 using Shipyard.Tests.Models;
 using Shipyard.Tests.Streaming;
+using Shipyard.Testing;
 using Xunit;
 
 namespace Shipyard.Tests.Scoring;
@@ -63,9 +64,13 @@ public class PredictionServiceTests
         var with = await world.Service.PredictAsync(new PredictionRequest { Model = "breast-cancer", Instances = PredictionInstances.From(instances) });
 
         Assert.Equal("1", with.Version);
-        Assert.Equal(JsonSerializer.Serialize(without), JsonSerializer.Serialize(with));
+        Assert.Equal(PredictionIdText.Without(JsonSerializer.Serialize(without)), PredictionIdText.Without(JsonSerializer.Serialize(with)));
         var lines = await WaitForLogLinesAsync(world, "breast-cancer/2/", expected: 5);
         Assert.All(lines, l => Assert.Equal("shadow", l.GetProperty("source").GetString()));
+        Assert.All(lines, l => Assert.Equal("shadow", l.GetProperty("arm").GetString()));
+
+        // The shadow's lines carry the ids of the answered predictions: one outcome evaluates both versions.
+        Assert.Equal(with.Predictions.Select(p => p.PredictionId).Order(), lines.Select(l => l.GetProperty("predictionId").GetString()).Order());
     }
 
     /// <summary>
@@ -90,11 +95,11 @@ public class PredictionServiceTests
         var expected = new List<string>();
         foreach (var instances in requests)
         {
-            expected.Add(JsonSerializer.Serialize(await plain.Service.PredictAsync(new PredictionRequest { Model = "digits", Instances = PredictionInstances.From(instances) })));
+            expected.Add(PredictionIdText.Without(JsonSerializer.Serialize(await plain.Service.PredictAsync(new PredictionRequest { Model = "digits", Instances = PredictionInstances.From(instances) }))));
         }
 
         var actual = await Task.WhenAll(requests.Select(instances => Task.Run(async () =>
-            JsonSerializer.Serialize(await batched.Service.PredictAsync(new PredictionRequest { Model = "digits", Instances = PredictionInstances.From(instances) })))));
+            PredictionIdText.Without(JsonSerializer.Serialize(await batched.Service.PredictAsync(new PredictionRequest { Model = "digits", Instances = PredictionInstances.From(instances) }))))));
 
         Assert.Equal(expected, actual);
         if (maxDelayMs == 0)
@@ -123,7 +128,10 @@ public class PredictionServiceTests
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(3, lines.Length);
         var first = lines[0];
-        Assert.Equal(["time", "model", "version", "source", "inputs", "prediction"], first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["time", "model", "version", "source", "arm", "predictionId", "inputs", "prediction"], first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("production", first.GetProperty("arm").GetString());
+        Assert.Equal(response.Predictions.Select(p => p.PredictionId), lines.Select(l => l.GetProperty("predictionId").GetString()));
+        Assert.All(response.Predictions, p => Assert.True(PredictionIds.TryReadTime("diabetes", p.PredictionId, out var made) && made >= before.AddSeconds(-1) && made <= DateTime.UtcNow));
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", first.GetProperty("time").GetString());
         Assert.Equal("stream", first.GetProperty("source").GetString());
         Assert.Equal(samples.Rows[0][0], first.GetProperty("inputs").GetProperty("age").GetDouble());

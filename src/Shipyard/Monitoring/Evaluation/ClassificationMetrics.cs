@@ -31,6 +31,10 @@ public sealed record ClassificationMetrics
     /// <summary>Weighted mean gap between confidence and accuracy over 10 confidence bins; null without probabilities.</summary>
     public double? ExpectedCalibrationError { get; init; }
 
+    /// <summary>The calibration curve behind <see cref="ExpectedCalibrationError"/>: per non-empty confidence bin, the mean
+    /// confidence, the accuracy and the count; empty without probabilities.</summary>
+    public IReadOnlyList<CalibrationBin> CalibrationCurve { get; init; } = [];
+
     /// <summary>Per class and predicted class, how many rows: <c>Confusion[actual * C + predicted]</c> (for intervals).</summary>
     public required long[] Confusion { get; init; }
 
@@ -84,7 +88,8 @@ public sealed record ClassificationMetrics
             LogLossStandardDeviation = logLossDeviation,
             RocAuc = auc,
             AucCounts = counts,
-            ExpectedCalibrationError = CalibrationErrorOf(classes, actual, predicted, probabilities),
+            ExpectedCalibrationError = CalibrationErrorOf(classes, actual, predicted, probabilities, out var curve),
+            CalibrationCurve = curve,
         };
     }
 
@@ -176,7 +181,7 @@ public sealed record ClassificationMetrics
         return ((positiveRanks - (positives * (positives + 1) / 2.0)) / ((double)positives * negatives), (positives, negatives));
     }
 
-    private static double CalibrationErrorOf(int classes, ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted, ReadOnlySpan<double> probabilities)
+    private static double CalibrationErrorOf(int classes, ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted, ReadOnlySpan<double> probabilities, out CalibrationBin[] curve)
     {
         Span<double> confidence = stackalloc double[CalibrationBins];
         Span<double> hits = stackalloc double[CalibrationBins];
@@ -194,14 +199,17 @@ public sealed record ClassificationMetrics
         }
 
         var error = 0.0;
+        var bins = new List<CalibrationBin>(CalibrationBins);
         for (var b = 0; b < CalibrationBins; b++)
         {
             if (counts[b] > 0)
             {
                 error += Math.Abs((hits[b] / counts[b]) - (confidence[b] / counts[b])) * counts[b] / actual.Length;
+                bins.Add(new CalibrationBin(confidence[b] / counts[b], hits[b] / counts[b], counts[b]));
             }
         }
 
+        curve = [.. bins];
         return error;
     }
 
@@ -213,3 +221,6 @@ public sealed record ClassificationMetrics
         }
     }
 }
+
+/// <summary>One bin of a calibration curve: the mean confidence of its predictions, how many were right, and how many there were.</summary>
+public sealed record CalibrationBin(double Confidence, double Accuracy, long Count);

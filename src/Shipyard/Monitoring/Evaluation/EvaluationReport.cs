@@ -18,6 +18,10 @@ public sealed record EvaluationReport
 
     /// <summary>The canary against production, when both served in the window.</summary>
     public VersionComparison? Comparison { get; init; }
+
+    /// <summary>Outcomes received for predictions made in the window that the prediction log does not hold (not sampled,
+    /// over the log's rate cap, or lost): they cannot be evaluated.</summary>
+    public long UnmatchedOutcomes { get; init; }
 }
 
 /// <summary>From and to (UTC) of the predictions evaluated.</summary>
@@ -44,4 +48,19 @@ public sealed record VersionEvaluation
 
     /// <summary>Classifiers: accuracy and rocAuc estimated from the probabilities of every prediction (no outcome needed).</summary>
     public IReadOnlyDictionary<string, double?>? Estimated { get; init; }
+
+    /// <summary>Classifiers with probabilities: the calibration curve of the predictions with outcomes.</summary>
+    public IReadOnlyList<CalibrationBin>? Calibration { get; init; }
+
+    /// <summary>The main metric (accuracy, or MAE for regressors) per hour (windows up to 2 days) or day, with its 95% interval.</summary>
+    public IReadOnlyList<TimelinePoint> Timeline { get; init; } = [];
 }
+
+/// <summary>One bucket of a version's timeline.</summary>
+/// <param name="From">Start of the bucket (UTC).</param>
+/// <param name="Count">Predictions made in it.</param>
+/// <param name="WithOutcome">Of those, the ones with an outcome.</param>
+/// <param name="Metric">accuracy or mae.</param>
+/// <param name="Value">The metric over the bucket's outcomes; null without any.</param>
+/// <param name="Ci95">Its 95% interval (Wilson for accuracy, normal for MAE); null without outcomes.</param>
+public sealed record TimelinePoint(DateTimeOffset From, long Count, long WithOutcome, string Metric, double? Value, double[]? Ci95);

@@ -17,7 +17,8 @@ public static class OutcomeEvaluator
     /// <param name="production">The production version (the comparison's baseline), if any.</param>
     /// <param name="canary">The canary version (the comparison's candidate), if any.</param>
     /// <param name="minimumCount">Outcomes each side needs before the comparison gives a verdict other than "not enough data".</param>
-    public static EvaluationReport Evaluate(ModelManifest manifest, EvaluationWindow window, IEnumerable<ScoredOutcome> rows, string? production, string? canary, long minimumCount)
+    /// <param name="unmatchedOutcomes">Outcomes of predictions in the window that the log does not hold (reported as they are).</param>
+    public static EvaluationReport Evaluate(ModelManifest manifest, EvaluationWindow window, IEnumerable<ScoredOutcome> rows, string? production, string? canary, long minimumCount, long unmatchedOutcomes = 0)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(rows);
@@ -31,13 +32,13 @@ public static class OutcomeEvaluator
             if (manifest.IsClassifier)
             {
                 var (evaluation, metrics) = Classifier(manifest, list, arms);
-                versions[group.Key] = evaluation;
+                versions[group.Key] = evaluation with { Timeline = Timeline(window, list, manifest.IsClassifier) };
                 classification[group.Key] = metrics;
             }
             else
             {
                 var (evaluation, metrics) = Regressor(list, arms);
-                versions[group.Key] = evaluation;
+                versions[group.Key] = evaluation with { Timeline = Timeline(window, list, manifest.IsClassifier) };
                 regression[group.Key] = metrics;
             }
         }
@@ -55,7 +56,7 @@ public static class OutcomeEvaluator
             }
         }
 
-        return new EvaluationReport { Model = manifest.Name, Window = window, Versions = versions, Comparison = comparison };
+        return new EvaluationReport { Model = manifest.Name, Window = window, Versions = versions, Comparison = comparison, UnmatchedOutcomes = unmatchedOutcomes };
     }
 
     private static (VersionEvaluation, ClassificationMetrics) Classifier(ModelManifest manifest, List<ScoredOutcome> rows, string[] arms)
@@ -90,7 +91,12 @@ public static class OutcomeEvaluator
 
         var actualIndexes = scored.Select(r => index[rows[r].ActualLabel!]).ToArray();
         var scoredPredicted = scored.Select(r => predicted[r]).ToArray();
-        var scoredProbabilities = withProbabilities ? scored.SelectMany(r => probabilities.AsSpan(r * classes, classes).ToArray()).ToArray() : [];
+        var scoredProbabilities = withProbabilities ? new double[scored.Count * classes] : [];
+        for (var i = 0; withProbabilities && i < scored.Count; i++)
+        {
+            probabilities.AsSpan(scored[i] * classes, classes).CopyTo(scoredProbabilities.AsSpan(i * classes, classes));
+        }
+
         var metrics = ClassificationMetrics.Compute(classes, actualIndexes, scoredPredicted, scoredProbabilities);
         var estimate = withProbabilities ? PerformanceEstimate.Of(classes, predicted, probabilities) : (double.NaN, null);
         var evaluation = new VersionEvaluation
@@ -110,6 +116,7 @@ public static class OutcomeEvaluator
             Estimated = withProbabilities
                 ? new Dictionary<string, double?>(StringComparer.Ordinal) { ["accuracy"] = Finite(estimate.Item1), ["rocAuc"] = estimate.Item2 }
                 : null,
+            Calibration = withProbabilities ? metrics.CalibrationCurve : null,
         };
         return (evaluation, metrics);
     }
@@ -132,6 +139,41 @@ public static class OutcomeEvaluator
             Intervals = MetricIntervals.Of(metrics),
         };
         return (evaluation, metrics);
+    }
+
+    /// <summary>Accuracy (classifiers) or MAE (regressors) per hour for windows up to 2 days, else per day.</summary>
+    private static List<TimelinePoint> Timeline(EvaluationWindow window, List<ScoredOutcome> rows, bool classifier)
+    {
+        var step = window.To - window.From <= TimeSpan.FromDays(2) ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        var first = new DateTimeOffset(window.From.UtcTicks - (window.From.UtcTicks % step.Ticks), TimeSpan.Zero);
+        var points = new List<TimelinePoint>();
+        foreach (var bucket in rows.GroupBy(r => (r.Time.UtcTicks - first.UtcTicks) / step.Ticks).OrderBy(g => g.Key))
+        {
+            var from = first + (step * bucket.Key);
+            var count = bucket.LongCount();
+            if (classifier)
+            {
+                var scored = bucket.Where(r => r.Label is not null && r.ActualLabel is not null).ToList();
+                var accuracy = scored.Count == 0 ? (double?)null : (double)scored.Count(r => r.Label == r.ActualLabel) / scored.Count;
+                points.Add(new TimelinePoint(from, count, scored.Count, "accuracy", accuracy, accuracy is { } a ? MetricIntervals.Wilson(a, scored.Count) : null));
+            }
+            else
+            {
+                var errors = bucket.Where(r => r.Value is not null && r.ActualValue is { } v && double.IsFinite(v)).Select(r => Math.Abs(r.Value!.Value - r.ActualValue!.Value)).ToArray();
+                double? mae = errors.Length == 0 ? null : errors.Average();
+                double[]? interval = null;
+                if (mae is { } m && errors.Length > 1)
+                {
+                    var sd = Math.Sqrt(errors.Sum(e => (e - m) * (e - m)) / (errors.Length - 1));
+                    var half = MetricIntervals.Z95 * sd / Math.Sqrt(errors.Length);
+                    interval = [Math.Max(0, m - half), m + half];
+                }
+
+                points.Add(new TimelinePoint(from, count, errors.Length, "mae", mae, interval));
+            }
+        }
+
+        return points;
     }
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Shipyard.Monitoring.Drift;
 
@@ -27,19 +26,7 @@ public static class DriftReportHtml
             DriftStatus.NoDrift => ("No drift", "ok"),
             _ => ("Insufficient data", "none"),
         };
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append(CultureInfo.InvariantCulture, $"<title>Drift report: {E(report.Model)} v{E(report.Version)} — {E(verdictText)}</title>\n")
-            .Append("<style>\n")
-            .Append("body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1c1e21;max-width:70rem}\n")
-            .Append(".verdict{padding:1rem 1.5rem;border-radius:.5rem;margin-bottom:1.5rem}\n")
-            .Append(".verdict h1{margin:0 0 .25rem 0;font-size:1.6rem}.verdict p{margin:0}\n")
-            .Append(".drift{background:#fff0e6;border-left:.5rem solid #d9480f}.ok{background:#ebfbee;border-left:.5rem solid #2b8a3e}.none{background:#f1f3f5;border-left:.5rem solid #868e96}\n")
-            .Append("table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.9rem}th,td{border-bottom:1px solid #dee2e6;padding:.35rem .5rem;text-align:right}\n")
-            .Append("th:first-child,td:first-child{text-align:left}tr.drifted td{background:#fff4e6}th{background:#f8f9fa}\n")
-            .Append(".chart{display:inline-block;margin:0 1.5rem 1.5rem 0;vertical-align:top}.chart h3{font-size:1rem;margin:.5rem 0}\n")
-            .Append(".legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:middle}\n")
-            .Append("</style>\n</head>\n<body>\n");
+        ReportPage.Begin(html, $"Drift report: {report.Model} v{report.Version} — {verdictText}", "tr.drifted td{background:#fff4e6}\n");
 
         html.Append(CultureInfo.InvariantCulture, $"<section class=\"verdict {verdictClass}\" id=\"verdict\">\n<h1>{E(verdictText)}: {E(report.Model)} v{E(report.Version)}</h1>\n<p>");
         if (report.DatasetDrift is { } dataset)
@@ -96,8 +83,7 @@ public static class DriftReportHtml
             }
         }
 
-        html.Append("</body>\n</html>\n");
-        return html.ToString();
+        return ReportPage.End(html).ToString();
     }
 
     private static void AppendRow(StringBuilder html, FeatureReport feature)
@@ -148,9 +134,9 @@ public static class DriftReportHtml
 
     private static string Shorten(string label) => label.Length <= 18 ? label : label[..17] + "…";
 
-    private static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
+    private static string E(string? text) => ReportPage.E(text);
 
-    private static string N(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "–";
+    private static string N(double? value) => ReportPage.N(value);
 
     private static string P(double value) => !double.IsFinite(value) ? "–" : value is > 0 and < 1e-4 ? value.ToString("0.0E+0", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture);
 }

@@ -15,9 +15,10 @@ internal sealed class PredictionJsonConverter : JsonConverter<Prediction>
             throw new JsonException("A prediction must be a JSON object.");
         }
 
+        var id = root.TryGetProperty("predictionId", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
         if (root.TryGetProperty("value", out var value))
         {
-            return new RegressionPrediction(value.GetDouble());
+            return new RegressionPrediction(value.GetDouble()) { PredictionId = id };
         }
 
         if (!root.TryGetProperty("label", out var label) || label.ValueKind != JsonValueKind.String)
@@ -34,7 +35,7 @@ internal sealed class PredictionJsonConverter : JsonConverter<Prediction>
             }
         }
 
-        return new ClassPrediction(label.GetString()!, probabilities);
+        return new ClassPrediction(label.GetString()!, probabilities) { PredictionId = id };
     }
 
     public override void Write(Utf8JsonWriter writer, Prediction value, JsonSerializerOptions options)
@@ -57,6 +58,11 @@ internal sealed class PredictionJsonConverter : JsonConverter<Prediction>
                 break;
             default:
                 throw new JsonException($"Unknown prediction type {value.GetType().Name}.");
+        }
+
+        if (value.PredictionId is { } id)
+        {
+            writer.WriteString("predictionId", id);
         }
 
         writer.WriteEndObject();

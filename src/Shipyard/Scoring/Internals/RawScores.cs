@@ -62,14 +62,14 @@ internal sealed class RawScores
             Values?.AsSpan(start, count).ToArray());
     }
 
-    public IReadOnlyList<Prediction> ToPredictions(ModelManifest manifest)
+    public IReadOnlyList<Prediction> ToPredictions(ModelManifest manifest, IReadOnlyList<string>? ids = null)
     {
         var predictions = new Prediction[Count];
         if (manifest.Task == ModelTask.Regression)
         {
             for (var r = 0; r < Count; r++)
             {
-                predictions[r] = new RegressionPrediction(Values![r]);
+                predictions[r] = new RegressionPrediction(Values![r]) { PredictionId = ids?[r] };
             }
 
             return predictions;
@@ -94,7 +94,7 @@ internal sealed class RawScores
                 probs = d;
             }
 
-            predictions[r] = new ClassPrediction(Labels![r], probs);
+            predictions[r] = new ClassPrediction(Labels![r], probs) { PredictionId = ids?[r] };
         }
 
         return predictions;
