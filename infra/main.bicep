@@ -370,6 +370,7 @@ output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output SHIPYARD_FUNCTION_URL string = functionApp.outputs.url
 output AZURE_GPU_APP_NAME string = gpu.outputs.name
 output SHIPYARD_GPU_URL string = gpu.outputs.url
+output SHIPYARD_GPU_GRPC_TARGET string = gpu.outputs.grpcTarget
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer

@@ -78,6 +78,15 @@ var workloadProfileName = gpuProfile == 'None' ? 'Consumption' : gpuWorkloadProf
 var usePlaceholder = empty(image)
 var placeholderImage = 'mcr.microsoft.com/dotnet/samples:aspnetapp'
 var targetPort = 8080
+// KServe v2 over gRPC (inference.GRPCInferenceService) listens on a port of its own that speaks only HTTP/2
+// (Dockerfile.gpu sets Shipyard__Grpc__Url=http://+:8081; Kestrel cannot tell HTTP/1.1 from cleartext HTTP/2 on one
+// port). Shipyard's ingress targets that port with transport http2: TLS and ALPN end at the ingress, so the app's one
+// FQDN on 443 carries gRPC and REST alike (HTTP/1.1 or HTTP/2 from clients, cleartext HTTP/2 to the container, where
+// the REST routes answer on every endpoint). The probes keep asking the HTTP/1.1 port. The placeholder image listens
+// on 8080 only, so until Shipyard's image is in (the provision after the first deploy, as the probes) the ingress stays there.
+var grpcPort = 8081
+var ingressTargetPort = usePlaceholder ? targetPort : grpcPort
+var ingressTransport = usePlaceholder ? 'auto' : 'http2'
 
 var consumptionProfile = {
   name: 'Consumption'
@@ -167,8 +176,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
       activeRevisionsMode: 'Single'
       ingress: {
         external: true
-        targetPort: targetPort
-        transport: 'auto'
+        targetPort: ingressTargetPort
+        transport: ingressTransport
         allowInsecure: false
       }
       registries: [
@@ -299,4 +308,6 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
 output id string = app.id
 output name string = app.name
 output url string = 'https://${app.properties.configuration.ingress.fqdn}'
+// Where a gRPC client connects (TLS): host:port, as grpcurl, tritonclient.grpc (ssl=True) and Grpc.Net.Client (https://) take it.
+output grpcTarget string = '${app.properties.configuration.ingress.fqdn}:443'
 output environmentName string = containerAppsEnvironment.name

@@ -1,15 +1,18 @@
 using Shipyard.Http.Apis;
 using Shipyard.Http.Hosting;
+using Shipyard.Server.Grpc;
 using Shipyard.Server.Hosting;
 using Shipyard.Server.RateLimiting;
 using Shipyard.Server.Security;
 using Shipyard.Server.Telemetry;
 
 // Shipyard's standalone server on http://localhost:7071 (DESIGN.md §3 "Running it"): the HTTP API of Shipyard.Http,
-// key checks and rate limits of its own, and the jobs the Functions app runs from triggers.
+// the KServe v2 gRPC service on http://localhost:7072 (Shipyard:Grpc:Url), key checks and rate limits of its own, and
+// the jobs the Functions app runs from triggers.
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddShipyardHosting();
+builder.AddShipyardGrpc();
 builder.Services.AddShipyardApp(builder.Configuration);
 builder.Services.AddShipyardRequestTelemetry(builder.Configuration);
 builder.Services.AddShipyardBackgroundJobs(builder.Configuration);
@@ -33,6 +36,7 @@ app.MapKServeApi();
 app.MapAdminApi();
 app.MapDriftApi();
 app.MapEvaluationApi();
+app.MapShipyardGrpc();
 
 app.Run();
 

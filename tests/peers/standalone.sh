@@ -46,19 +46,21 @@ wait_http() {
 }
 
 # start_standalone APPDIR WORKDIR [VAR=value ...]: starts APPDIR/Shipyard.Server on a free port with its data
-# folder and log under WORKDIR and the extra environment given; sets SERVER_PID (also added to PIDS) and URL (breast-cancer v1 predict)
+# folder and log under WORKDIR and the extra environment given; sets SERVER_PID (also added to PIDS), BASE (its address) and URL (breast-cancer v1 predict)
 # and returns once it answers the body in $BODY.
 start_standalone() {
   local appdir=$1 work=$2 port
   shift 2
   port=$(free_port)
   mkdir -p "$work"
+  # gRPC off unless asked for (Shipyard__Grpc__Url=… in the extra environment): its default port is one for all runs.
   env ASPNETCORE_ENVIRONMENT=Production Shipyard__Auth__AllowAnonymous=true Shipyard__RateLimiting__Enabled=false \
-    Shipyard__DataPath="$work/data" DOTNET_GCgen0size=0x1000000 "$@" \
+    Shipyard__DataPath="$work/data" DOTNET_GCgen0size=0x1000000 Shipyard__Grpc__Url= "$@" \
     "$appdir/Shipyard.Server" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
-  URL="http://127.0.0.1:$port/api/models/breast-cancer/versions/1/predict"
+  BASE="http://127.0.0.1:$port"
+  URL="$BASE/api/models/breast-cancer/versions/1/predict"
   wait_http "$URL" "$BODY"
 }
 

@@ -12,7 +12,7 @@ internal static class InferBody
 
     /// <summary>Parses <paramref name="root"/>.</summary>
     /// <exception cref="RequestRejectedException">400 listing every problem; 413 when a tensor has more than <paramref name="maxRows"/> rows.</exception>
-    public static InferRequest Parse(JsonElement root, int maxRows)
+    public static (InferRequest Request, string? RequestKey) Parse(JsonElement root, int maxRows)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -64,6 +64,26 @@ internal static class InferBody
             }
         }
 
+        string? requestKey = null;
+        if (root.TryGetProperty("parameters", out var parameters))
+        {
+            if (parameters.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add($"parameters: expected an object, got {PredictBody.Describe(parameters.ValueKind)}.");
+            }
+            else if (parameters.TryGetProperty(KServeRequestKey.Parameter, out var key))
+            {
+                if (key.ValueKind == JsonValueKind.String)
+                {
+                    requestKey = key.GetString();
+                }
+                else
+                {
+                    errors.Add($"parameters.{KServeRequestKey.Parameter}: expected a string, got {PredictBody.Describe(key.ValueKind)}.");
+                }
+            }
+        }
+
         List<InferRequestedOutput>? outputs = null;
         if (root.TryGetProperty("outputs", out var outputsElement))
         {
@@ -96,7 +116,7 @@ internal static class InferBody
             throw Invalid(errors);
         }
 
-        return new InferRequest { Id = id, Inputs = inputs, Outputs = outputs };
+        return (new InferRequest { Id = id, Inputs = inputs, Outputs = outputs }, requestKey);
     }
 
     private static InferInputTensor? ParseTensor(JsonElement tensor, string path, List<string> errors, int maxRows)
@@ -159,15 +179,21 @@ internal static class InferBody
             return null;
         }
 
-        if (shape[0] > maxRows)
+        CheckRows(path, shape[0], maxRows);
+        return new InferInputTensor { Name = name!, Datatype = datatype!, Shape = shape, Data = data };
+    }
+
+    /// <summary>The request-size limit on rows, checked before the tensor's data is read (any transport).</summary>
+    /// <exception cref="RequestRejectedException">413 when <paramref name="rows"/> exceeds <paramref name="maxRows"/>.</exception>
+    public static void CheckRows(string path, long rows, int maxRows)
+    {
+        if (rows > maxRows)
         {
             throw new RequestRejectedException(
                 StatusCodes.Status413PayloadTooLarge,
                 "Too many instances.",
-                [$"{path}.shape[0]: {shape[0]} rows exceed the limit of {maxRows} per request (Shipyard:Http:MaxInstancesPerRequest)."]);
+                [$"{path}.shape[0]: {rows} rows exceed the limit of {maxRows} per request (Shipyard:Http:MaxInstancesPerRequest)."]);
         }
-
-        return new InferInputTensor { Name = name!, Datatype = datatype!, Shape = shape, Data = data };
     }
 
     private static string? RequiredString(JsonElement tensor, string field, string path, List<string> errors)

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shipyard.Http.Apis.Contracts;
 using Shipyard.Http.Errors;
@@ -18,9 +17,6 @@ namespace Shipyard.Http.Apis;
 /// </summary>
 public static class KServeApi
 {
-    private static readonly string ServerVersion =
-        typeof(KServeApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "1.0.0";
-
     /// <summary>Maps the <c>/v2</c> routes.</summary>
     public static IEndpointRouteBuilder MapKServeApi(this IEndpointRouteBuilder app)
     {
@@ -49,33 +45,28 @@ public static class KServeApi
             : HealthApi.NotReady(registry, response);
 
     /// <summary>Server name, version and extensions.</summary>
-    public static Ok<KServeServerMetadata> ServerMetadata() => TypedResults.Ok(new KServeServerMetadata("shipyard", ServerVersion, []));
+    public static Ok<KServeServerMetadata> ServerMetadata() => TypedResults.Ok(new KServeServerMetadata(KServeModels.ServerName, KServeModels.ServerVersion, []));
 
     /// <summary>Model metadata: name, ready versions, platform <c>onnx</c>, input tensors (one per feature) and outputs.</summary>
     public static Results<Ok<KServeModelMetadata>, ProblemHttpResult> ModelMetadata(string name, string? version, ModelRegistry registry)
     {
-        var (model, selected, problem) = Resolve(name, version, registry);
+        var (model, selected, problem) = KServeModels.Resolve(name, version, registry);
         if (problem is not null)
         {
-            return problem;
+            return ToResult(problem);
         }
 
-        if (selected!.Manifest is not { } manifest)
-        {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not ready", $"Version '{selected.Version}' of model '{name}' failed to load: {selected.Error}");
-        }
-
-        var versions = model!.Versions.Where(v => v.State == ModelVersionState.Ready).Select(v => v.Version).ToArray();
-        return TypedResults.Ok(new KServeModelMetadata(name, versions, "onnx", KServeTensors.Inputs(manifest), KServeTensors.Outputs(manifest)));
+        var (metadata, failed) = KServeModels.Metadata(model!, selected!);
+        return failed is not null ? ToResult(failed) : TypedResults.Ok(metadata!);
     }
 
     /// <summary>200 <c>{"name","ready":true}</c> when the (production or given) version is ready, 503 with <c>ready:false</c> otherwise, 404 when unknown.</summary>
     public static Results<JsonHttpResult<KServeReadyResponse>, ProblemHttpResult> ModelReady(string name, string? version, ModelRegistry registry)
     {
-        var (_, selected, problem) = Resolve(name, version, registry);
+        var (_, selected, problem) = KServeModels.Resolve(name, version, registry);
         if (problem is not null)
         {
-            return problem;
+            return ToResult(problem);
         }
 
         var ready = selected!.State == ModelVersionState.Ready;
@@ -94,37 +85,14 @@ public static class KServeApi
 
         var http = dependencies.HttpContext;
         using var body = await dependencies.Reader.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
-        var request = InferBody.Parse(body.RootElement, dependencies.Reader.Options.MaxInstancesPerRequest);
-        var requestKey = http.Request.Headers[PredictApi.RequestKeyHeader].ToString();
-        var response = await dependencies.Predictions.InferAsync(name, version, request, requestKey.Length > 0 ? requestKey : null, http.RequestAborted).ConfigureAwait(false);
+        var parsed = InferBody.Parse(body.RootElement, dependencies.Reader.Options.MaxInstancesPerRequest);
+        var requestKey = KServeRequestKey.Pick(parsed.RequestKey, http.Request.Headers[PredictApi.RequestKeyHeader].ToString());
+        var response = await dependencies.Predictions.InferAsync(name, version, parsed.Request, requestKey, http.RequestAborted).ConfigureAwait(false);
         http.Response.Headers[PredictApi.ModelVersionHeader] = response.ModelVersion;
         return SerializedOk.Of(response);
     }
 
-    private static (ModelInfo? Model, ModelVersionInfo? Version, ProblemHttpResult? Problem) Resolve(string name, string? version, ModelRegistry registry)
-    {
-        var errors = RouteChecks.Check(name, version);
-        if (errors.Count > 0)
-        {
-            return (null, null, Problems.Invalid(errors));
-        }
-
-        if (registry.Find(name) is not { } model)
-        {
-            return (null, null, Problems.NotFound($"Model '{name}' was not found."));
-        }
-
-        var wanted = version ?? model.Routing.Production;
-        if (wanted is null)
-        {
-            return (model, null, Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not ready", $"Model '{name}' has no production version."));
-        }
-
-        var selected = model.Versions.FirstOrDefault(v => v.Version == wanted);
-        return selected is null
-            ? (model, null, Problems.NotFound($"Version '{wanted}' of model '{name}' was not found."))
-            : (model, selected, null);
-    }
+    private static ProblemHttpResult ToResult(KServeProblem problem) => Problems.Create(problem.Status, problem.Title, problem.Detail, problem.Errors);
 
     private static RouteHandlerBuilder WithInferMetadata(this RouteHandlerBuilder builder) => builder
         .Accepts<InferRequest>("application/json")

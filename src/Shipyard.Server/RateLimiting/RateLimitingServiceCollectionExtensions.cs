@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Shipyard.Server.Grpc;
 using Shipyard.Server.Security;
 using Shipyard.Http.Security;
 
@@ -11,7 +12,9 @@ namespace Shipyard.Server.RateLimiting;
 /// ASP.NET Core's rate limiter configured from <see cref="RateLimitOptions"/>: a global limiter chaining a token bucket
 /// per caller (the hashed key, or the remote address for anonymous callers) with one per model (route value
 /// <c>name</c>), so one noisy client cannot starve the others and one hot model cannot starve the rest.
-/// Endpoints marked <c>DisableRateLimiting()</c> (health) are exempt. Rejections are 429 problem+json with <c>Retry-After</c>.
+/// Endpoints marked <c>DisableRateLimiting()</c> (health) are exempt. Rejections are 429 problem+json with <c>Retry-After</c>
+/// (gRPC calls: ResourceExhausted with the same message). The model buckets are <see cref="ModelRateLimiter"/>'s, which
+/// gRPC calls draw from too.
 /// </summary>
 public static class RateLimitingServiceCollectionExtensions
 {
@@ -24,14 +27,15 @@ public static class RateLimitingServiceCollectionExtensions
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = OnRejectedAsync;
         });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, settings) =>
+        services.AddSingleton<ModelRateLimiter>();
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, ModelRateLimiter>((limiter, settings, models) =>
         {
             var options = settings.Value;
             if (options.Enabled)
             {
                 limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                     PartitionedRateLimiter.Create<HttpContext, string>(c => Partition("key", CallerId(c), options.PerKey)),
-                    PartitionedRateLimiter.Create<HttpContext, string>(c => Partition("model", c.Request.RouteValues["name"] as string, options.PerModel)));
+                    models.Limiter.WithTranslatedKey<HttpContext>(c => c.Request.RouteValues["name"] as string, leaveOpen: true));
             }
         });
         return services;
@@ -79,12 +83,28 @@ public static class RateLimitingServiceCollectionExtensions
         };
     }
 
+    /// <summary>What a rejected caller is told, over REST (problem detail) and gRPC (status message) alike.</summary>
+    internal static string RejectedDetail(int seconds) =>
+        $"The rate limit for this caller or model was exceeded; retry after {seconds} s (Shipyard:RateLimiting).";
+
+    /// <summary>Seconds to wait before retrying, from a rejected lease (at least 1).</summary>
+    internal static int RetryAfterSeconds(RateLimitLease lease)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        return Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+    }
+
     private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = RetryAfterSeconds(context.Lease);
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        if (GrpcStatusResponse.IsGrpc(http.Request))
+        {
+            GrpcStatusResponse.Write(http.Response, global::Grpc.Core.StatusCode.ResourceExhausted, RejectedDetail(seconds));
+            return;
+        }
+
         var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {
@@ -93,7 +113,7 @@ public static class RateLimitingServiceCollectionExtensions
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
-                Detail = $"The rate limit for this caller or model was exceeded; retry after {seconds} s (Shipyard:RateLimiting).",
+                Detail = RejectedDetail(seconds),
             },
         }).ConfigureAwait(false);
     }

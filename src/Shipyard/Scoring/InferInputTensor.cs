@@ -18,7 +18,11 @@ public sealed record InferInputTensor
     [JsonPropertyName("datatype")]
     public required string Datatype { get; init; }
 
-    /// <summary>The elements, flat or nested in row-major order.</summary>
+    /// <summary>The elements, flat or nested in row-major order (JSON bodies); unused when <see cref="Values"/> is set.</summary>
     [JsonPropertyName("data")]
-    public required JsonElement Data { get; init; }
+    public JsonElement Data { get; init; }
+
+    /// <summary>The elements already decoded by the host (gRPC); null: <see cref="Data"/> holds them.</summary>
+    [JsonIgnore]
+    public InferTensorValues? Values { get; init; }
 }

@@ -123,6 +123,8 @@ public static class InstanceValidator
         }
     }
 
+    /// <summary>Checks a JSON value's kind against the feature's type, then sets it through <see cref="SetNumber"/>,
+    /// <see cref="SetInteger"/> or <see cref="SetText"/> (the checks every transport shares).</summary>
     internal static void SetValue(ModelManifest manifest, ManifestPlan plan, ScoringLimits limits, FeatureSpec spec, int f, JsonElement value, ValuePath path, FeatureBatch batch, int row, ErrorList errors)
     {
         switch (spec.Type)
@@ -134,18 +136,7 @@ public static class InstanceValidator
                     return;
                 }
 
-                if (!value.TryGetDouble(out var d) || !double.IsFinite(d) || Math.Abs(d) > float.MaxValue)
-                {
-                    errors.Add(path.ToString(), "expected a finite number within the float32 range");
-                    return;
-                }
-
-                if (!CheckRange(manifest, spec, d, path, batch, errors))
-                {
-                    return;
-                }
-
-                batch.SetNumber(row, f, d);
+                SetNumber(manifest, spec, f, value.TryGetDouble(out var d) ? d : double.NaN, path, batch, row, errors);
                 return;
 
             case FeatureType.Int:
@@ -157,23 +148,11 @@ public static class InstanceValidator
 
                 if (!TryGetInteger(value, out var l))
                 {
-                    errors.Add(path.ToString(), "expected an integer (no fractional part, within the 64-bit range)");
+                    errors.Add(path.ToString(), NotAnInteger);
                     return;
                 }
 
-                if (plan.FeedsInt32[f] && l is < int.MinValue or > int.MaxValue)
-                {
-                    errors.Add(path.ToString(), "expected an integer within the 32-bit range");
-                    return;
-                }
-
-                if (!CheckRange(manifest, spec, l, path, batch, errors) ||
-                    !CheckCategory(manifest, plan, spec, f, l.ToString(CultureInfo.InvariantCulture), path, batch, errors))
-                {
-                    return;
-                }
-
-                batch.SetInteger(row, f, l);
+                SetInteger(manifest, plan, spec, f, l, path, batch, row, errors);
                 return;
 
             default:
@@ -189,20 +168,77 @@ public static class InstanceValidator
                     return;
                 }
 
-                if (s.Length > limits.MaxStringLength)
-                {
-                    errors.Add(path.ToString(), string.Create(CultureInfo.InvariantCulture, $"string longer than {limits.MaxStringLength} characters"));
-                    return;
-                }
-
-                if (!CheckCategory(manifest, plan, spec, f, s, path, batch, errors))
-                {
-                    return;
-                }
-
-                batch.SetString(row, f, s);
+                SetText(manifest, plan, limits, spec, f, s, path, batch, row, errors);
                 return;
         }
+    }
+
+    /// <summary>A float feature's value: finite, within float32, then the range policy. (NaN stands for a number that is not finite.)</summary>
+    internal static void SetNumber(ModelManifest manifest, FeatureSpec spec, int f, double d, ValuePath path, FeatureBatch batch, int row, ErrorList errors)
+    {
+        if (!double.IsFinite(d) || Math.Abs(d) > float.MaxValue)
+        {
+            errors.Add(path.ToString(), "expected a finite number within the float32 range");
+            return;
+        }
+
+        if (!CheckRange(manifest, spec, d, path, batch, errors))
+        {
+            return;
+        }
+
+        batch.SetNumber(row, f, d);
+    }
+
+    /// <summary>An int feature's value: within 32 bits where the ONNX input is int32, then the range and category policies.</summary>
+    internal static void SetInteger(ModelManifest manifest, ManifestPlan plan, FeatureSpec spec, int f, long l, ValuePath path, FeatureBatch batch, int row, ErrorList errors)
+    {
+        if (plan.FeedsInt32[f] && l is < int.MinValue or > int.MaxValue)
+        {
+            errors.Add(path.ToString(), "expected an integer within the 32-bit range");
+            return;
+        }
+
+        if (!CheckRange(manifest, spec, l, path, batch, errors) ||
+            !CheckCategory(manifest, plan, spec, f, l.ToString(CultureInfo.InvariantCulture), path, batch, errors))
+        {
+            return;
+        }
+
+        batch.SetInteger(row, f, l);
+    }
+
+    /// <summary>A string feature's value: bounded length, then the category policy.</summary>
+    internal static void SetText(ModelManifest manifest, ManifestPlan plan, ScoringLimits limits, FeatureSpec spec, int f, string s, ValuePath path, FeatureBatch batch, int row, ErrorList errors)
+    {
+        if (s.Length > limits.MaxStringLength)
+        {
+            errors.Add(path.ToString(), string.Create(CultureInfo.InvariantCulture, $"string longer than {limits.MaxStringLength} characters"));
+            return;
+        }
+
+        if (!CheckCategory(manifest, plan, spec, f, s, path, batch, errors))
+        {
+            return;
+        }
+
+        batch.SetString(row, f, s);
+    }
+
+    /// <summary>The problem with a number that is not an integer.</summary>
+    internal const string NotAnInteger = "expected an integer (no fractional part, within the 64-bit range)";
+
+    /// <summary>3.0 or 1e3 are integers written differently: <paramref name="d"/> as a long when it is one exactly.</summary>
+    internal static bool TryGetInteger(double d, out long result)
+    {
+        if (double.IsFinite(d) && Math.Floor(d) == d && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18)
+        {
+            result = (long)d;
+            return true;
+        }
+
+        result = 0;
+        return false;
     }
 
     private const string InvalidUnicode = "not valid Unicode text (a lone surrogate escape such as \\ud800)";
@@ -257,14 +293,7 @@ public static class InstanceValidator
             return true;
         }
 
-        // 3.0 or 1e3 are integers written differently; accept them when exact.
-        if (value.TryGetDouble(out var d) && double.IsFinite(d) && Math.Floor(d) == d && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18)
-        {
-            result = (long)d;
-            return true;
-        }
-
-        return false;
+        return value.TryGetDouble(out var d) && TryGetInteger(d, out result);
     }
 
     private static bool CheckRange(ModelManifest manifest, FeatureSpec spec, double v, ValuePath path, FeatureBatch batch, ErrorList errors)

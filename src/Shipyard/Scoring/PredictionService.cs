@@ -75,7 +75,7 @@ public sealed partial class PredictionService
     /// <summary>KServe v2 inference. Inputs are one tensor per feature (name = feature, shape [N] or [N,1]) or the ONNX
     /// input itself (name = ONNX input name, shape [N,F], FP32). Outputs: <c>label</c> (BYTES [N]),
     /// <c>probabilities</c> (FP32 [N,C], classes in label order), <c>value</c> (FP32 [N,1]). Routed like <see cref="PredictAsync"/>
-    /// when <paramref name="version"/> is null.</summary>
+    /// when <paramref name="version"/> is null (sticky by <paramref name="requestKey"/>).</summary>
     /// <exception cref="ModelNotFoundException">Unknown model or version (404).</exception>
     /// <exception cref="ModelNotReadyException">Not loaded (503).</exception>
     /// <exception cref="InvalidInputException">Bad tensors, each error's path naming the input (400).</exception>

@@ -191,6 +191,7 @@ internal static class StreamBenchmark
             ["Shipyard__DataPath"] = data,
             ["Shipyard__Auth__AllowAnonymous"] = "true",
             ["Shipyard__Batch__Watcher__Enabled"] = "false",
+            ["Shipyard__Grpc__Url"] = "", // the default gRPC port is one for every server on the machine
             ["Logging__LogLevel__Default"] = "Warning",
         })
         {

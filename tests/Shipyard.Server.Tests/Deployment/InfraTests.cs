@@ -401,6 +401,44 @@ public sealed partial class InfraTests
     }
 
     [Fact]
+    public async Task GpuApp_IngressCarriesGrpcOverHttp2ToTheImagesGrpcPort_ProbesStayOnRest()
+    {
+        // Once the image is Shipyard's, the ingress targets the port Dockerfile.gpu gives gRPC, with transport http2.
+        var deployment = await AzdProvision.EvaluateAsync(new AzdEnvironment().With("SERVICE_GPU_IMAGE_NAME", "crexample.azurecr.io/shipyard/gpu:azd-1"));
+        var ingress = deployment.Single("Microsoft.App/containerApps")["properties"]!["configuration"]!["ingress"]!;
+        var dockerfile = DeploymentFiles.Read(Path.Combine(DeploymentFiles.ServerProject, "Dockerfile.gpu"));
+        var grpcPort = int.Parse(GrpcUrlSetting().Match(dockerfile).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var restPort = int.Parse(RestUrlsArgument().Match(dockerfile).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var probePorts = deployment.GpuContainer["probes"]!.AsArray().Select(p => (int)p!["httpGet"]!["port"]!).Distinct();
+
+        Assert.NotEqual(restPort, grpcPort);
+        Assert.Equal(grpcPort, (int)ingress["targetPort"]!);
+        Assert.Equal("http2", (string?)ingress["transport"]);
+        Assert.True((bool)ingress["external"]!);
+        Assert.False((bool)ingress["allowInsecure"]!); // TLS ends at the ingress: keys in metadata never travel in clear
+        Assert.Equal([restPort], probePorts);
+        Assert.Contains(grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), dockerfile.Split('\n').Single(l => l.StartsWith("EXPOSE", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("SHIPYARD_GPU_GRPC_TARGET", deployment.Outputs.Select(o => o.Key));
+    }
+
+    [Fact]
+    public async Task GpuApp_WithThePlaceholderImage_IngressStaysOnItsPort()
+    {
+        // The placeholder (before the first deploy) listens on 8080 only and speaks no gRPC.
+        var deployment = await AzdProvision.DefaultAsync();
+        var ingress = deployment.Single("Microsoft.App/containerApps")["properties"]!["configuration"]!["ingress"]!;
+
+        Assert.Equal(8080, (int)ingress["targetPort"]!);
+        Assert.Equal("auto", (string?)ingress["transport"]);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Shipyard__Grpc__Url=http://\+:([0-9]+)")]
+    private static partial System.Text.RegularExpressions.Regex GrpcUrlSetting();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"""--urls"", ""http://\+:([0-9]+)""")]
+    private static partial System.Text.RegularExpressions.Regex RestUrlsArgument();
+
+    [Fact]
     public async Task GpuAppEnvironment_CarriesEveryAppSettingExceptForwarding()
     {
         var deployment = await AzdProvision.DefaultAsync();

@@ -89,6 +89,9 @@ public sealed class AppProcess : IAsyncDisposable
 
         start.Environment["Shipyard__DataPath"] = dataPath;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        // gRPC off unless a test asks for it: its default port (7072) is one port for every process started in parallel.
+        start.Environment["Shipyard__Grpc__Url"] = "";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -114,20 +114,26 @@ internal static class KServeMapper
         }
 
         var rows = (int)shape[0];
-        var data = Flatten(tensor.Data, "inputs[0].data", (long)rows * width);
+        var data = Elements.Of(tensor, "inputs[0].data", (long)rows * width);
         var batch = new FeatureBatch(manifest, rows);
         var errors = new InstanceValidator.ErrorList(limits.MaxErrors);
+        var given = new bool[manifest.Features.Count];
+        for (var c = 0; c < width; c++)
+        {
+            given[plan.InputFeatures[0][c]] = true;
+        }
+
         for (var r = 0; r < rows && !errors.Full; r++)
         {
             var row = batch.AddRow();
             for (var c = 0; c < width; c++)
             {
                 var f = plan.InputFeatures[0][c];
-                InstanceValidator.SetValue(manifest, plan, limits, manifest.Features[f], f, data[(r * width) + c], new InstanceValidator.ValuePath((r * width) + c, "inputs[0].data", true), batch, row, errors);
+                data.Set(manifest, plan, limits, f, (r * width) + c, new InstanceValidator.ValuePath((r * width) + c, "inputs[0].data", true), batch, row, errors);
             }
         }
 
-        RequireFeatures(manifest, mapping.Features, errors);
+        RequireFeatures(manifest, given, errors);
         errors.ThrowIfAny();
         return batch;
     }
@@ -135,7 +141,8 @@ internal static class KServeMapper
     private static FeatureBatch FromFeatureTensors(ModelManifest manifest, ManifestPlan plan, IReadOnlyList<InferInputTensor> inputs, ScoringLimits limits)
     {
         var errors = new InstanceValidator.ErrorList(limits.MaxErrors);
-        var columns = new List<(int Feature, List<JsonElement> Data, string Name)>();
+        var columns = new List<(int Feature, Elements Data, string Name)>(inputs.Count);
+        var given = new bool[manifest.Features.Count];
         long rows = -1;
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -151,7 +158,7 @@ internal static class KServeMapper
                 continue;
             }
 
-            if (columns.Exists(c => c.Feature == f))
+            if (given[f])
             {
                 errors.Add(path + ".name", $"input '{tensor.Name}' given more than once");
                 continue;
@@ -183,7 +190,8 @@ internal static class KServeMapper
                 continue;
             }
 
-            columns.Add((f, Flatten(tensor.Data, path + ".data", rows), tensor.Name));
+            given[f] = true;
+            columns.Add((f, Elements.Of(tensor, path + ".data", rows), tensor.Name));
         }
 
         errors.ThrowIfAny();
@@ -197,26 +205,104 @@ internal static class KServeMapper
         {
             for (var r = 0; r < rows && !errors.Full; r++)
             {
-                InstanceValidator.SetValue(manifest, plan, limits, manifest.Features[f], f, data[r], new InstanceValidator.ValuePath(r, name, true), batch, r, errors);
+                data.Set(manifest, plan, limits, f, r, new InstanceValidator.ValuePath(r, name, true), batch, r, errors);
             }
         }
 
-        RequireFeatures(manifest, columns.Select(c => c.Name), errors);
+        RequireFeatures(manifest, given, errors);
         errors.ThrowIfAny();
         return batch;
     }
 
-    private static void RequireFeatures(ModelManifest manifest, IEnumerable<string> given, InstanceValidator.ErrorList errors)
+    /// <summary>Names every required feature no tensor gave (<paramref name="given"/> by feature index).</summary>
+    private static void RequireFeatures(ModelManifest manifest, bool[] given, InstanceValidator.ErrorList errors)
     {
-        var set = given.ToHashSet(StringComparer.Ordinal);
-        foreach (var spec in manifest.Features)
+        for (var f = 0; f < given.Length; f++)
         {
-            if (spec.Required && !set.Contains(spec.Name))
+            if (!given[f] && manifest.Features[f].Required)
             {
-                errors.Add("inputs", $"missing a tensor for required feature '{spec.Name}'");
+                errors.Add("inputs", $"missing a tensor for required feature '{manifest.Features[f].Name}'");
             }
         }
     }
+
+    /// <summary>A tensor's elements: JSON elements (REST bodies) or values the host decoded (<see cref="InferTensorValues"/>,
+    /// gRPC), set into a batch with the same checks either way (<see cref="InstanceValidator"/>).</summary>
+    private readonly struct Elements
+    {
+        private readonly List<JsonElement>? _json;
+        private readonly InferTensorValues? _values;
+
+        private Elements(List<JsonElement>? json, InferTensorValues? values)
+        {
+            _json = json;
+            _values = values;
+        }
+
+        /// <summary>The tensor's elements, checked to be exactly <paramref name="expected"/>.</summary>
+        public static Elements Of(InferInputTensor tensor, string path, long expected)
+        {
+            if (tensor.Values is not { } values)
+            {
+                return new Elements(Flatten(tensor.Data, path, expected), null);
+            }
+
+            if (values.Count != expected)
+            {
+                throw new InvalidInputException(path, values.Count > expected ? TooMany(expected) : TooFew(values.Count, expected));
+            }
+
+            return new Elements(null, values);
+        }
+
+        /// <summary>Sets element <paramref name="index"/> as feature <paramref name="f"/> of <paramref name="row"/>.</summary>
+        public void Set(ModelManifest manifest, ManifestPlan plan, ScoringLimits limits, int f, int index, InstanceValidator.ValuePath path, FeatureBatch batch, int row, InstanceValidator.ErrorList errors)
+        {
+            var spec = manifest.Features[f];
+            if (_json is not null)
+            {
+                InstanceValidator.SetValue(manifest, plan, limits, spec, f, _json[index], path, batch, row, errors);
+                return;
+            }
+
+            // The datatype was checked against the feature's type, so texts reach string features only and numbers
+            // numeric ones; the kind check stays for an input that maps features of both kinds.
+            var values = _values!;
+            if ((values.Texts is null) != (spec.Type != FeatureType.String))
+            {
+                errors.Add(path.ToString(), spec.Type == FeatureType.String ? "expected a string, got a number" : $"expected {(spec.Type == FeatureType.Int ? "an integer" : "a number")}, got a string");
+                return;
+            }
+
+            switch (spec.Type)
+            {
+                case FeatureType.Float:
+                    InstanceValidator.SetNumber(manifest, spec, f, values.Numbers is { } n ? n[index] : values.Integers![index], path, batch, row, errors);
+                    return;
+                case FeatureType.Int when values.Integers is { } integers:
+                    InstanceValidator.SetInteger(manifest, plan, spec, f, integers[index], path, batch, row, errors);
+                    return;
+                case FeatureType.Int:
+                    if (InstanceValidator.TryGetInteger(values.Numbers![index], out var l))
+                    {
+                        InstanceValidator.SetInteger(manifest, plan, spec, f, l, path, batch, row, errors);
+                    }
+                    else
+                    {
+                        errors.Add(path.ToString(), InstanceValidator.NotAnInteger);
+                    }
+
+                    return;
+                default:
+                    InstanceValidator.SetText(manifest, plan, limits, spec, f, values.Texts![index], path, batch, row, errors);
+                    return;
+            }
+        }
+    }
+
+    private static string TooMany(long expected) => string.Create(CultureInfo.InvariantCulture, $"has more elements than the shape's {expected}");
+
+    private static string TooFew(long count, long expected) => string.Create(CultureInfo.InvariantCulture, $"has {count} elements, but the shape needs {expected}");
 
     /// <summary>Flattens row-major data, flat or nested, checking it holds exactly <paramref name="expected"/> elements.</summary>
     private static List<JsonElement> Flatten(JsonElement data, string path, long expected)
@@ -230,7 +316,7 @@ internal static class KServeMapper
         Add(data, 0);
         if (result.Count != expected)
         {
-            throw new InvalidInputException(path, string.Create(CultureInfo.InvariantCulture, $"has {result.Count} elements, but the shape needs {expected}"));
+            throw new InvalidInputException(path, TooFew(result.Count, expected));
         }
 
         return result;
@@ -252,7 +338,7 @@ internal static class KServeMapper
                 {
                     if (result.Count >= expected)
                     {
-                        throw new InvalidInputException(path, string.Create(CultureInfo.InvariantCulture, $"has more elements than the shape's {expected}"));
+                        throw new InvalidInputException(path, TooMany(expected));
                     }
 
                     result.Add(item);
