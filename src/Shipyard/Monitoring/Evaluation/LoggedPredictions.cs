@@ -8,8 +8,8 @@ namespace Shipyard.Monitoring.Evaluation;
 
 /// <summary>
 /// Reads the predictions the prediction log holds for a model's versions over a window: per line its time, version,
-/// arm, prediction id and prediction (<see cref="PredictionLogWriter"/>'s line format). Only the hour folders that overlap
-/// the window are listed; lines outside the window are left out; lines that are not records are counted as skipped.
+/// arm, prediction id and prediction (<see cref="PredictionLogWriter"/>'s line format). The day folders that overlap the window
+/// are listed, one listing each, and only their hours that overlap it are read; lines outside the window are left out; lines that are not records are counted as skipped.
 /// Lines written before predictions had ids have a null id (they count as predictions, never with an outcome); lines
 /// before arms were logged read as production, or shadow when their source is shadow.
 /// </summary>
@@ -28,14 +28,22 @@ public static class LoggedPredictions
             return (predictions, 0);
         }
 
-        var first = new DateTimeOffset(from.UtcDateTime.Year, from.UtcDateTime.Month, from.UtcDateTime.Day, from.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
+        // One listing per day folder (a 7-day window is 8 listings per version, not 169); hours outside the window are
+        // left unread by their folder name.
+        var firstHour = new DateTimeOffset(from.UtcDateTime.Year, from.UtcDateTime.Month, from.UtcDateTime.Day, from.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
         foreach (var version in versions)
         {
-            for (var hour = first; hour < to; hour = hour.AddHours(1))
+            for (var day = new DateTimeOffset(firstHour.Year, firstHour.Month, firstHour.Day, 0, 0, 0, TimeSpan.Zero); day < to; day = day.AddDays(1))
             {
-                var prefix = string.Create(CultureInfo.InvariantCulture, $"{model}/{version}/{hour:yyyy}/{hour:MM}/{hour:dd}/{hour:HH}/");
+                var prefix = string.Create(CultureInfo.InvariantCulture, $"{model}/{version}/{day:yyyy}/{day:MM}/{day:dd}/");
                 await foreach (var blob in store.ListAsync(PredictionLogWriter.Container, prefix, cancellationToken).ConfigureAwait(false))
                 {
+                    if (!int.TryParse(blob.Name.AsSpan(prefix.Length, Math.Min(2, blob.Name.Length - prefix.Length)), NumberStyles.None, CultureInfo.InvariantCulture, out var h) ||
+                        day.AddHours(h) is var hour && (hour < firstHour || hour >= to))
+                    {
+                        continue;
+                    }
+
                     byte[] bytes;
                     try
                     {
