@@ -25,6 +25,55 @@ public class OnnxScorerTests
         Assert.Equal(expected, scorer.ReadsZipMapInput);
     }
 
+    public static TheoryData<string, string> Packages()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (model, version) in SampleCases.Packages())
+        {
+            data.Add(model, version);
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// Single rows run through each thread's IO binding (inputs bound once over a reused buffer); every sample row alone,
+    /// from four threads at once and each thread's rows one after the other, gives exactly what the row gives inside a
+    /// batch run, which packs its own tensors.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Packages))]
+    public async Task Score_SingleRowsOnManyThreads_EqualTheBatchRunExactly(string model, string version)
+    {
+        using var scorer = Load(model, version);
+        Assert.True(scorer.BindsSingleRows, "every bundled package has numeric inputs and tensor outputs");
+        var samples = SampleData.Load(model, version);
+        var together = ModelScorer.Run(scorer, InstanceValidator.Validate(scorer.Manifest, samples.Instances()), CancellationToken.None);
+        var rows = Enumerable.Range(0, samples.Rows.Count).ToArray();
+
+        var alone = await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+            rows.Where(r => r % 4 == t).Select(r => (Row: r, Scores: ModelScorer.Run(scorer, InstanceValidator.Validate(scorer.Manifest, samples.Instances(r, 1)), CancellationToken.None))).ToList())));
+
+        foreach (var (row, scores) in alone.SelectMany(a => a))
+        {
+            if (together.Labels is { } labels)
+            {
+                Assert.Equal(labels[row], scores.Labels![0]);
+            }
+
+            if (together.Probabilities is { } probabilities)
+            {
+                var classes = scorer.Manifest.Labels.Count;
+                Assert.Equal(probabilities.AsSpan(row * classes, classes).ToArray(), scores.Probabilities!);
+            }
+
+            if (together.Values is { } values)
+            {
+                Assert.Equal(values[row], scores.Values![0]);
+            }
+        }
+    }
+
     [Fact]
     public void Score_ZipMapClassifier_EqualsTheZipMapsRowForRowExactly()
     {

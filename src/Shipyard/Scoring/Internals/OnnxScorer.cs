@@ -24,6 +24,9 @@ internal sealed class OnnxScorer : IDisposable
     private readonly int[] _inputWidths;
     private readonly OnnxOutputs _outputs;
 
+    // Single-row runs go through a binding per thread when the graph allows it (OnnxRowBinding.Fits); null otherwise.
+    private readonly ThreadLocal<OnnxRowBinding>? _rowBindings;
+
     private OnnxScorer(InferenceSession session, ModelManifest manifest, string executionProvider, OnnxOutputs outputs)
     {
         _session = session;
@@ -33,10 +36,17 @@ internal sealed class OnnxScorer : IDisposable
         _inputNames = [.. manifest.Onnx.Inputs.Select(i => i.Name)];
         _inputTypes = [.. manifest.Onnx.Inputs.Select(i => i.ElementType)];
         _inputWidths = [.. manifest.Onnx.Inputs.Select(i => i.Features.Count)];
+        if (OnnxRowBinding.Fits(session, _inputTypes, outputs.Names, executionProvider))
+        {
+            _rowBindings = new ThreadLocal<OnnxRowBinding>(() => new OnnxRowBinding(_session, _inputNames, _inputTypes, _inputWidths, _outputs.Names), trackAllValues: true);
+        }
     }
 
     /// <summary>The manifest this scorer was checked against.</summary>
     public ModelManifest Manifest { get; }
+
+    /// <summary>Whether single-row runs go through a per-thread IO binding (numeric inputs, tensor outputs, CPU).</summary>
+    public bool BindsSingleRows => _rowBindings is not null;
 
     /// <summary>Whether the model gives class probabilities.</summary>
     public bool HasProbabilities => _outputs.HasProbabilities;
@@ -110,25 +120,34 @@ internal sealed class OnnxScorer : IDisposable
         }
     }
 
-    /// <summary>Releases the session. The registry calls it when the last lease on the version is gone.</summary>
-    public void Dispose() => _session.Dispose();
+    /// <summary>Releases the bindings and the session. The registry calls it when the last lease on the version is gone.</summary>
+    public void Dispose()
+    {
+        if (_rowBindings is not null)
+        {
+            foreach (var binding in _rowBindings.Values)
+            {
+                binding.Dispose();
+            }
 
-    /// <summary>One ONNX run over rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="rows"/>).</summary>
+            _rowBindings.Dispose();
+        }
+
+        _session.Dispose();
+    }
+
+    /// <summary>One ONNX run over rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="rows"/>): a
+    /// single row through this thread's binding when the graph allows it, else with input tensors over pooled memory.</summary>
     private void Run<TInput>(ref TInput input, int start, int rows, ScoreTarget target, CancellationToken cancellationToken)
         where TInput : struct, IScoringInput
     {
         cancellationToken.ThrowIfCancellationRequested();
         var count = _inputNames.Length;
-        var values = new OrtValue[count];
-        var rented = new Array?[count];
+        var values = rows == 1 && _rowBindings is not null ? null : new OrtValue[count];
+        var rented = values is null ? null : new Array?[count];
         RunOptions? cancellable = null;
         try
         {
-            for (var i = 0; i < count; i++)
-            {
-                values[i] = Pack(ref input, i, start, rows, rented);
-            }
-
             var options = Uncancellable;
             if (cancellationToken.CanBeCanceled)
             {
@@ -137,6 +156,17 @@ internal sealed class OnnxScorer : IDisposable
             }
 
             using var registration = cancellable is null ? default : cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, cancellable);
+            if (values is null)
+            {
+                _rowBindings!.Value!.Run(_session, options, ref input, start, _outputs, target);
+                return;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                values[i] = Pack(ref input, i, start, rows, rented!);
+            }
+
             using var results = _session.Run(options, _inputNames, values, _outputs.Names);
             _outputs.Read(results, rows, target, start);
         }
@@ -147,12 +177,16 @@ internal sealed class OnnxScorer : IDisposable
         }
         finally
         {
-            foreach (var value in values)
+            foreach (var value in values ?? [])
             {
                 value?.Dispose();
             }
 
-            Return(rented);
+            if (rented is not null)
+            {
+                Return(rented);
+            }
+
             cancellable?.Dispose();
         }
     }
