@@ -13,17 +13,6 @@ namespace Shipyard.Functions.Tests;
 public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer server)
 {
 
-    public static TheoryData<string, string> Packages()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (model, version) in SampleCases.Packages())
-        {
-            data.Add(model, version);
-        }
-
-        return data;
-    }
-
     [Fact]
     public async Task Health_WithoutKey_IsReady()
     {
@@ -37,7 +26,7 @@ public sealed class HostHttpTests(FunctionsHostFixture host, StandaloneServer se
     }
 
     [Theory]
-    [MemberData(nameof(Packages))]
+    [MemberData(nameof(SampleCases.PackageData), MemberType = typeof(SampleCases))]
     public async Task Predict_WithFunctionKey_AnswersAsTheStandaloneServer(string model, string version)
     {
         var cases = SampleCases.Load(model, version);

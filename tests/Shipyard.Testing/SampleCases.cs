@@ -17,6 +17,18 @@ public sealed record SampleCases(string Model, string Version, IReadOnlyList<str
             .Select(parts => (parts[0], parts[1]))
             .Order();
 
+    /// <summary><see cref="Packages"/> as xUnit theory data (model, version).</summary>
+    public static Xunit.TheoryData<string, string> PackageData()
+    {
+        var data = new Xunit.TheoryData<string, string>();
+        foreach (var (model, version) in Packages())
+        {
+            data.Add(model, version);
+        }
+
+        return data;
+    }
+
     /// <summary>Reads <c>models/{model}/{version}/samples.csv</c> with the feature types of its model.json.</summary>
     public static SampleCases Load(string model, string version)
     {

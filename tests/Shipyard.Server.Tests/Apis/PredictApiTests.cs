@@ -15,19 +15,8 @@ public sealed class PredictApiTests : IClassFixture<PredictApiTests.Factory>
         _factory = factory;
     }
 
-    public static TheoryData<string, string> Packages()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (model, version) in SampleCases.Packages())
-        {
-            data.Add(model, version);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Packages))]
+    [MemberData(nameof(SampleCases.PackageData), MemberType = typeof(SampleCases))]
     public async Task PredictVersion_EverySample_EqualsTheTrainingFrameworksOutput(string model, string version)
     {
         var samples = SampleCases.Load(model, version);
@@ -46,7 +35,7 @@ public sealed class PredictApiTests : IClassFixture<PredictApiTests.Factory>
     }
 
     [Theory]
-    [MemberData(nameof(Packages))]
+    [MemberData(nameof(SampleCases.PackageData), MemberType = typeof(SampleCases))]
     public async Task PredictVersion_AllSamplesInOneRequest_AnswersInOrder(string model, string version)
     {
         var samples = SampleCases.Load(model, version);

@@ -21,7 +21,7 @@ public sealed class PredictionResponseJsonTests : IClassFixture<PredictionRespon
     }
 
     [Theory]
-    [MemberData(nameof(PredictApiTests.Packages), MemberType = typeof(PredictApiTests))]
+    [MemberData(nameof(SampleCases.PackageData), MemberType = typeof(SampleCases))]
     public async Task TryWrite_EverySampleOfEveryModel_GivesTheSerializersBytes(string model, string version)
     {
         using var client = await _factory.CreateReadyClientAsync();

@@ -9,22 +9,8 @@ namespace Shipyard.Tests.Models;
 /// <summary>Reads a bundled package's samples.csv (plain comma-separated numbers and labels, no quoting) into instances and expectations.</summary>
 internal sealed record SampleData(string Model, string Version, string[] Features, List<double[]> Rows, List<string> Labels, List<Dictionary<string, double>> Probabilities, List<double> Values)
 {
-    public static IEnumerable<(string Model, string Version)> All() =>
-        Directory.GetFiles(RepoPaths.Models, "samples.csv", SearchOption.AllDirectories)
-            .Select(p => (Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(p)))!, Path.GetFileName(Path.GetDirectoryName(p))!))
-            .OrderBy(x => x.Item1, StringComparer.Ordinal).ThenBy(x => x.Item2, StringComparer.Ordinal);
-
     /// <summary>Every bundled package with samples, as theory data (model, version).</summary>
-    public static TheoryData<string, string> Packages()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (model, version) in All())
-        {
-            data.Add(model, version);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Packages() => SampleCases.PackageData();
 
     public static SampleData Load(string model, string version)
     {

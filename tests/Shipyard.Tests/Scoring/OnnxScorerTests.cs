@@ -25,24 +25,13 @@ public class OnnxScorerTests
         Assert.Equal(expected, scorer.ReadsZipMapInput);
     }
 
-    public static TheoryData<string, string> Packages()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (model, version) in SampleCases.Packages())
-        {
-            data.Add(model, version);
-        }
-
-        return data;
-    }
-
     /// <summary>
     /// Single rows run through each thread's IO binding (inputs bound once over a reused buffer); every sample row alone,
     /// from four threads at once and each thread's rows one after the other, gives exactly what the row gives inside a
     /// batch run, which packs its own tensors.
     /// </summary>
     [Theory]
-    [MemberData(nameof(Packages))]
+    [MemberData(nameof(SampleCases.PackageData), MemberType = typeof(SampleCases))]
     public async Task Score_SingleRowsOnManyThreads_EqualTheBatchRunExactly(string model, string version)
     {
         using var scorer = Load(model, version);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Shipyard.Scoring;
 using Shipyard.Tests.Models;
+using Shipyard.Testing;
 using Xunit;
 
 namespace Shipyard.Tests.Scoring;
@@ -15,7 +16,7 @@ public class SamplePredictionTests
     public static TheoryData<string, string, string> PackagesOnEveryPath()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var (model, version) in SampleData.All())
+        foreach (var (model, version) in SampleCases.Packages())
         {
             foreach (var path in new[] { "rest", "batch", "stream" })
             {
