@@ -92,9 +92,10 @@ public static class FeedbackCsv
         }
 
         var withProbabilities = probabilities.Length > 0 && probabilities.All(p => p >= 0);
+        var row = -1; // 0-based, header excluded: a row with problems still counts, so later rows keep their numbers
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = outcomes.Count + errors.Count;
+            row++;
             if (row >= FeedbackStore.MaxOutcomes)
             {
                 throw new InvalidInputException([new InputError("body", $"more than {FeedbackStore.MaxOutcomes} rows; post them in parts")]);
