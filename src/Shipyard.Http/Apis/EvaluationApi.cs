@@ -81,7 +81,7 @@ public static class EvaluationApi
             outcomes = ParseOutcomes(body.RootElement);
         }
 
-        return TypedResults.Ok(await evaluation.RecordAsync(name, outcomes, http.RequestAborted).ConfigureAwait(false));
+        return TypedResults.Ok(await evaluation.RecordAsync(manifest, outcomes, http.RequestAborted).ConfigureAwait(false));
     }
 
     /// <summary>The evaluation report of the last <c>window</c> (default <c>Shipyard:Evaluation:Window</c>).</summary>

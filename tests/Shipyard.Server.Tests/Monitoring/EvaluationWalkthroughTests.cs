@@ -121,7 +121,7 @@ public sealed class EvaluationWalkthroughTests(AzuriteFixture azurite) : IClassF
         // 4. The scheduled check: report blobs, telemetry per arm, and the automatic action.
         await app.InvokeDriftCheckAsync();
         var blobs = new List<string>();
-        await foreach (var blob in app.Store.ListAsync(EvaluationCheck.ReportContainer, "breast-cancer/evaluation/"))
+        await foreach (var blob in app.Store.ListAsync(Shipyard.Http.Apis.DriftApi.ReportContainer, "breast-cancer/evaluation/"))
         {
             blobs.Add(blob.Name);
         }

@@ -8,8 +8,8 @@ using Shipyard.Telemetry;
 namespace Shipyard.Monitoring.Evaluation;
 
 /// <summary>
-/// The scheduled evaluation of one model, run by the drift check (<see cref="DriftCheckJob"/>): writes the report as
-/// <c>drift-reports/{model}/evaluation/{yyyyMMddTHHmmssZ}.json</c> and <c>.html</c>; emits metric <c>EvaluationMetric</c>
+/// The scheduled evaluation of one model, run by the drift check (<see cref="DriftCheckJob"/>): writes the report, next
+/// to the drift reports (<see cref="DriftMonitorOptions.ReportContainer"/>), as <c>drift-reports/{model}/evaluation/{yyyyMMddTHHmmssZ}.json</c> and <c>.html</c>; emits metric <c>EvaluationMetric</c>
 /// per version, metric and kind (dimensions <c>model</c>, <c>version</c>, <c>arm</c>, <c>metric</c>, <c>kind</c> realized or
 /// estimated) and event <c>EvaluationReport</c>; emits event <c>EvaluationBelowTraining</c> (the alert rule's query) when
 /// production's realised (with enough outcomes) or estimated accuracy is more than <see cref="EvaluationOptions.AlertMargin"/>
@@ -17,7 +17,7 @@ namespace Shipyard.Monitoring.Evaluation;
 /// <see cref="EvaluationOptions.AutoRollback"/> is on, removes a canary whose verdict is "roll back" (event
 /// <c>CanaryRolledBack</c>).
 /// </summary>
-public sealed partial class EvaluationCheck(EvaluationService evaluation, ModelRegistry registry, IBlobStore store, IShipyardTelemetry telemetry, ILogger<EvaluationCheck> logger, TimeProvider? time = null)
+public sealed partial class EvaluationCheck(EvaluationService evaluation, ModelRegistry registry, IBlobStore store, DriftMonitorOptions reports, IShipyardTelemetry telemetry, ILogger<EvaluationCheck> logger, TimeProvider? time = null)
 {
     /// <summary>Metric per version, metric and kind.</summary>
     public const string MetricName = "EvaluationMetric";
@@ -31,9 +31,6 @@ public sealed partial class EvaluationCheck(EvaluationService evaluation, ModelR
     /// <summary>Event when the automatic action removed a canary.</summary>
     public const string RolledBackEvent = "CanaryRolledBack";
 
-    /// <summary>The container and folder the reports are written to.</summary>
-    public const string ReportContainer = "drift-reports";
-
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>Evaluates <paramref name="model"/> over the default window and acts on the report as described on the type.</summary>
@@ -43,9 +40,9 @@ public sealed partial class EvaluationCheck(EvaluationService evaluation, ModelR
         ArgumentNullException.ThrowIfNull(model);
         var report = await evaluation.EvaluateAsync(model.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
         var stem = string.Create(CultureInfo.InvariantCulture, $"{model.Name}/evaluation/{_time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}");
-        await store.CreateContainerIfNotExistsAsync(ReportContainer, cancellationToken).ConfigureAwait(false);
-        await store.UploadAsync(ReportContainer, stem + ".html", System.Text.Encoding.UTF8.GetBytes(EvaluationReportHtml.Render(report)), new BlobUploadOptions { ContentType = "text/html; charset=utf-8" }, cancellationToken).ConfigureAwait(false);
-        await store.UploadAsync(ReportContainer, stem + ".json", EvaluationReportJson.Write(report), new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        await store.CreateContainerIfNotExistsAsync(reports.ReportContainer, cancellationToken).ConfigureAwait(false);
+        await store.UploadAsync(reports.ReportContainer, stem + ".html", System.Text.Encoding.UTF8.GetBytes(EvaluationReportHtml.Render(report)), new BlobUploadOptions { ContentType = "text/html; charset=utf-8" }, cancellationToken).ConfigureAwait(false);
+        await store.UploadAsync(reports.ReportContainer, stem + ".json", EvaluationReportJson.Write(report), new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
 
         EmitMetrics(report);
         var alerts = BelowTraining(report, model);

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Shipyard.Monitoring.Reports;
 
+using static Shipyard.Monitoring.Reports.ReportPage;
+
 namespace Shipyard.Monitoring.Evaluation;
 
 /// <summary>
@@ -153,8 +155,4 @@ public static class EvaluationReportHtml
 
         html.Append("</p></figure>\n");
     }
-
-    private static string E(string? text) => ReportPage.E(text);
-
-    private static string N(double? value) => ReportPage.N(value);
 }

@@ -35,23 +35,20 @@ public sealed class EvaluationService
     /// <summary>The settings in force.</summary>
     public EvaluationOptions Options => _options;
 
-    /// <summary>Records outcomes of <paramref name="model"/>'s predictions, validated against its manifest.</summary>
-    /// <exception cref="ModelNotFoundException">Unknown model (404).</exception>
-    /// <exception cref="ModelNotReadyException">No version has a manifest yet (503).</exception>
+    /// <summary>Records outcomes of the predictions of <paramref name="manifest"/>'s model (<see cref="ManifestOf(string)"/>), validated against it.</summary>
     /// <exception cref="InvalidInputException">An actual is not a label (classifiers) or finite number (regressors); nothing stored (400).</exception>
-    public Task<FeedbackReceipt> RecordAsync(string model, IReadOnlyList<OutcomeSubmission> outcomes, CancellationToken cancellationToken = default) =>
-        _feedback.RecordAsync(ManifestOf(model), outcomes, _options.OutcomeMaxAge, cancellationToken);
+    public Task<FeedbackReceipt> RecordAsync(ModelManifest manifest, IReadOnlyList<OutcomeSubmission> outcomes, CancellationToken cancellationToken = default) =>
+        _feedback.RecordAsync(manifest, outcomes, _options.OutcomeMaxAge, cancellationToken);
 
     /// <summary>The manifest outcomes are validated against: production's, else the newest version's.</summary>
     /// <exception cref="ModelNotFoundException">Unknown model.</exception>
     /// <exception cref="ModelNotReadyException">No version has a manifest.</exception>
-    public ModelManifest ManifestOf(string model)
-    {
-        var info = _registry.Find(model) ?? throw new ModelNotFoundException(model);
-        return (info.Routing.Production is { } production ? info.Versions.FirstOrDefault(v => v.Version == production)?.Manifest : null)
+    public ModelManifest ManifestOf(string model) => ManifestOf(_registry.Find(model) ?? throw new ModelNotFoundException(model));
+
+    private static ModelManifest ManifestOf(ModelInfo info) =>
+        (info.Routing.Production is { } production ? info.Versions.FirstOrDefault(v => v.Version == production)?.Manifest : null)
             ?? info.Versions.Where(v => v.Manifest is not null).OrderByDescending(v => v.Version.Length).ThenByDescending(v => v.Version, StringComparer.Ordinal).FirstOrDefault()?.Manifest
-            ?? throw new ModelNotReadyException(model, null, "no version has a readable manifest");
-    }
+            ?? throw new ModelNotReadyException(info.Name, null, "no version has a readable manifest");
 
     /// <summary>Evaluates the predictions of <paramref name="model"/> made in the last <paramref name="window"/> (default
     /// <see cref="EvaluationOptions.Window"/>).</summary>
@@ -63,8 +60,8 @@ public sealed class EvaluationService
     /// <param name="cancellationToken">Cancels the evaluation.</param>
     public async Task<EvaluationReport> EvaluateAsync(string model, TimeSpan? window = null, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
-        var manifest = ManifestOf(model);
-        var info = _registry.Find(model)!;
+        var info = _registry.Find(model) ?? throw new ModelNotFoundException(model);
+        var manifest = ManifestOf(info);
         var to = until ?? _time.GetUtcNow();
         var from = to - (window ?? _options.Window);
         var (logged, _) = await LoggedPredictions.ReadAsync(_store, model, info.Versions.Select(v => v.Version), from, to, cancellationToken).ConfigureAwait(false);

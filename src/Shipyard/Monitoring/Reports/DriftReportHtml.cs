@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Shipyard.Monitoring.Drift;
 
+using static Shipyard.Monitoring.Reports.ReportPage;
+
 namespace Shipyard.Monitoring.Reports;
 
 /// <summary>
@@ -133,10 +135,6 @@ public static class DriftReportHtml
     }
 
     private static string Shorten(string label) => label.Length <= 18 ? label : label[..17] + "…";
-
-    private static string E(string? text) => ReportPage.E(text);
-
-    private static string N(double? value) => ReportPage.N(value);
 
     private static string P(double value) => !double.IsFinite(value) ? "–" : value is > 0 and < 1e-4 ? value.ToString("0.0E+0", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture);
 }
