@@ -76,17 +76,7 @@ public static class DriftApi
     private static async Task<(string? JsonBlob, ProblemHttpResult? Problem)> FindLatestAsync(
         string name, string? version, ModelRegistry registry, IBlobStore store, CancellationToken cancellationToken)
     {
-        var errors = new List<string>(2);
-        if (!ModelManifest.IsValidName(name))
-        {
-            errors.Add($"name: '{Shorten(name)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters, starting with a letter or digit).");
-        }
-
-        if (version is not null && !ModelManifest.IsValidVersion(version))
-        {
-            errors.Add($"version: '{Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as \"1\").");
-        }
-
+        var errors = RouteChecks.Check(name, version);
         if (errors.Count > 0)
         {
             return (null, Problems.Invalid(errors));
@@ -152,6 +142,4 @@ public static class DriftApi
             : $"No drift report for model '{name}' version '{version}' yet; the DriftCheck function writes one per schedule (DRIFT_SCHEDULE).");
 
     private static string FileName(string blobName) => blobName[(blobName.LastIndexOf('/') + 1)..];
-
-    private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }
