@@ -26,6 +26,7 @@ public sealed partial class GpuForwarder
     private readonly ModelRegistry _registry;
     private readonly TimeSpan _initialLoadWait;
     private readonly ILogger<GpuForwarder> _logger;
+    private readonly AuthenticationHeaderValue? _authorization; // the URL's user:password, built once
     private long _unreachableUntil;
 
     /// <summary>Creates the forwarder; <paramref name="client"/> has no timeout of its own (see <see cref="GpuForwardingOptions.Timeout"/>).</summary>
@@ -38,6 +39,7 @@ public sealed partial class GpuForwarder
         _registry = registry;
         _initialLoadWait = shipyard.Value.InitialLoadWait;
         _logger = logger;
+        _authorization = _options.Url is { } url ? UrlCredentials.BasicAuthorization(url) : null;
     }
 
     /// <summary>True when a GPU app is configured.</summary>
@@ -76,7 +78,7 @@ public sealed partial class GpuForwarder
         using var message = new HttpRequestMessage(HttpMethod.Post, Target(request)) { Content = new ReadOnlyMemoryContent(body) };
         message.Content.Headers.ContentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/json");
         message.Headers.Add("x-functions-key", _options.Key ?? string.Empty);
-        message.Headers.Authorization = UrlCredentials.BasicAuthorization(_options.Url!);
+        message.Headers.Authorization = _authorization;
         message.Headers.Add(ForwardedHeader, "1");
         foreach (var name in RelayedRequestHeaders)
         {

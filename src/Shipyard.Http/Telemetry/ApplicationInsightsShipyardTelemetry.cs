@@ -30,23 +30,40 @@ public sealed partial class ApplicationInsightsShipyardTelemetry : IShipyardTele
     private readonly TelemetryClient _client;
     private readonly ILogger<ApplicationInsightsShipyardTelemetry> _logger;
 
+    // Looked up once: TrackPrediction runs on every prediction.
+    private readonly Metric _latency;
+    private readonly Metric _rows;
+    private readonly Metric _errors;
+
     /// <summary>Creates the telemetry sink (DI).</summary>
     public ApplicationInsightsShipyardTelemetry(TelemetryClient client, ILogger<ApplicationInsightsShipyardTelemetry> logger)
     {
         _client = client;
         _logger = logger;
+        _latency = client.GetMetric(LatencyMetric, "model", "version");
+        _rows = client.GetMetric(RowsMetric, "model", "version");
+        _errors = client.GetMetric(ErrorsMetric, "model", "version");
     }
 
     /// <inheritdoc />
-    public void TrackPrediction(string model, string version, int rows, TimeSpan elapsed, bool success) => Guard(() =>
+    public void TrackPrediction(string model, string version, int rows, TimeSpan elapsed, bool success)
     {
-        _client.GetMetric(LatencyMetric, "model", "version").TrackValue(elapsed.TotalMilliseconds, model, version);
-        _client.GetMetric(RowsMetric, "model", "version").TrackValue(rows, model, version);
-        if (!success)
+        try
         {
-            _client.GetMetric(ErrorsMetric, "model", "version").TrackValue(1, model, version);
+            _latency.TrackValue(elapsed.TotalMilliseconds, model, version);
+            _rows.TrackValue(rows, model, version);
+            if (!success)
+            {
+                _errors.TrackValue(1, model, version);
+            }
         }
-    });
+#pragma warning disable CA1031 // Any telemetry failure is non-fatal by design (as Guard).
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogTrackFailed(_logger, e);
+        }
+    }
 
     /// <inheritdoc />
     public void TrackModelLoaded(string model, string version, TimeSpan elapsed, bool success, string? errorMessage) => Guard(() =>

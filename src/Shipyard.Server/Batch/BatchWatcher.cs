@@ -26,6 +26,7 @@ public sealed partial class BatchWatcher(
 
     // Inputs whose last attempt faulted, by name and ETag: how many faults in a row and when to try again.
     private readonly Dictionary<(string Name, string ETag), (int Faults, DateTimeOffset NotBefore)> _backoff = [];
+    private bool _inputReady; // batch-in created once; again after a failed pass (the container deleted meanwhile)
 
     /// <summary>
     /// One pass over <c>batch-in</c> (what each poll does); returns the outcomes of the blobs it processed (not those
@@ -35,7 +36,12 @@ public sealed partial class BatchWatcher(
     {
         var outcomes = new List<BatchOutcome>();
         var listed = new HashSet<(string, string)>();
-        await store.CreateContainerIfNotExistsAsync(BlobBatchProcessor.InputContainer, cancellationToken).ConfigureAwait(false);
+        if (!_inputReady)
+        {
+            await store.CreateContainerIfNotExistsAsync(BlobBatchProcessor.InputContainer, cancellationToken).ConfigureAwait(false);
+            _inputReady = true;
+        }
+
         await foreach (var blob in store.ListAsync(BlobBatchProcessor.InputContainer, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var key = (blob.Name, blob.ETag);
@@ -99,6 +105,7 @@ public sealed partial class BatchWatcher(
             catch (Exception e)
             {
                 LogPollFailed(e);
+                _inputReady = false;
                 await Task.Delay(interval, stoppingToken).ConfigureAwait(false);
             }
         }

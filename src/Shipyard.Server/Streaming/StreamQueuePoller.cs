@@ -41,6 +41,7 @@ public sealed partial class StreamQueuePoller(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var idle = options.MinPollInterval;
+        var queuesReady = false; // created once; again after a failed poll (a queue deleted meanwhile)
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -51,7 +52,12 @@ public sealed partial class StreamQueuePoller(
                     continue;
                 }
 
-                await EnsureQueuesAsync(stoppingToken).ConfigureAwait(false);
+                if (!queuesReady)
+                {
+                    await EnsureQueuesAsync(stoppingToken).ConfigureAwait(false);
+                    queuesReady = true;
+                }
+
                 if (await PollOnceAsync(stoppingToken).ConfigureAwait(false) > 0)
                 {
                     idle = options.MinPollInterval;
@@ -68,6 +74,7 @@ public sealed partial class StreamQueuePoller(
             catch (Exception e)
             {
                 LogPollFailed(e);
+                queuesReady = false;
                 await Task.Delay(options.MaxPollInterval, stoppingToken).ConfigureAwait(false);
             }
         }

@@ -66,8 +66,9 @@ public sealed partial class PredictionService
         {
             var batch = request.Instances.ToBatch(lease.Manifest, _options.Limits);
             var scores = await ScoreAsync(lease, batch, cancellationToken).ConfigureAwait(false);
-            var predictions = scores.ToPredictions(lease.Manifest, PredictionIds.NewBatch(lease.Model, _time.GetUtcNow(), batch.Count));
-            AfterScoring(request.Source, arm, lease, batch, predictions, shadow);
+            var ids = PredictionIds.NewBatch(lease.Model, _time.GetUtcNow(), batch.Count);
+            var predictions = scores.ToPredictions(lease.Manifest, ids);
+            AfterScoring(request.Source, arm, lease, batch, predictions, ids, shadow);
             return new PredictionResponse(lease.Model, lease.Version, predictions);
         }
     }
@@ -97,7 +98,7 @@ public sealed partial class PredictionService
             var batch = KServeMapper.ToBatch(manifest, request.Inputs, _options.Limits);
             var scores = await ScoreAsync(lease, batch, cancellationToken).ConfigureAwait(false);
             var ids = PredictionIds.NewBatch(lease.Model, _time.GetUtcNow(), batch.Count);
-            AfterScoring(PredictionSource.Http, arm, lease, batch, scores.ToPredictions(manifest, ids), shadow);
+            AfterScoring(PredictionSource.Http, arm, lease, batch, scores.ToPredictions(manifest, ids), ids, shadow);
             return new InferResponse
             {
                 ModelName = lease.Model,
@@ -177,7 +178,7 @@ public sealed partial class PredictionService
             ["requests"] = requests.ToString(CultureInfo.InvariantCulture),
         });
 
-    private void AfterScoring(PredictionSource source, PredictionArm arm, ModelLease lease, FeatureBatch batch, IReadOnlyList<Prediction> predictions, string? shadow)
+    private void AfterScoring(PredictionSource source, PredictionArm arm, ModelLease lease, FeatureBatch batch, IReadOnlyList<Prediction> predictions, string[] ids, string? shadow)
     {
         if (batch.OutOfRangeCount > 0)
         {
@@ -187,13 +188,13 @@ public sealed partial class PredictionService
         _log.TryLog(source, arm, batch, predictions);
         if (shadow is not null)
         {
-            StartShadow(lease.Model, shadow, batch, predictions);
+            StartShadow(lease.Model, shadow, batch, ids);
         }
     }
 
     /// <summary>Runs the shadow version on the same rows after the response is computed; its predictions are only logged,
     /// under the ids of the answered predictions, so one outcome evaluates both versions.</summary>
-    private void StartShadow(string model, string version, FeatureBatch batch, IReadOnlyList<Prediction> answered)
+    private void StartShadow(string model, string version, FeatureBatch batch, string[] ids)
     {
         if (Interlocked.Increment(ref _shadowRuns) > _maxShadowRuns)
         {
@@ -215,7 +216,6 @@ public sealed partial class PredictionService
                     return;
                 }
 
-                var ids = answered.Select(p => p.PredictionId!).ToArray();
                 var predictions = ModelScorer.Run(lease.Scorer, shadowBatch, CancellationToken.None).ToPredictions(lease.Manifest, ids);
                 _log.TryLog(PredictionSource.Shadow, PredictionArm.Shadow, shadowBatch, predictions);
             }
