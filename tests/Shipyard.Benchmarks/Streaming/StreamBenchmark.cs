@@ -172,7 +172,7 @@ internal static class StreamBenchmark
 
     private static async Task<Process> StartServerAsync(string appDir, string connectionString)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(Path.Combine(Path.GetFullPath(appDir), "Shipyard.Server"))
         {
             UseShellExecute = false,
@@ -251,13 +251,6 @@ internal static class StreamBenchmark
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record Samples(List<string> Rows, List<string> Labels);
 

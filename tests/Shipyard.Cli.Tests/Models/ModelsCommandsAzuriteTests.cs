@@ -51,10 +51,7 @@ public sealed class ModelsCommandsAzuriteTests(AzuriteFixture azurite) : ModelsC
     [Fact]
     public async Task List_StoreUnreachable_OneErrorLineNoStackTrace()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPorts.Free(); // nothing listens there
         var connection = azurite.ConnectionString.Replace($":{azurite.BlobPort}/", $":{port}/", StringComparison.Ordinal);
 
         var root = new System.CommandLine.RootCommand { Shipyard.Cli.Commands.ModelsCommands.Create() };

@@ -125,7 +125,7 @@ public sealed class DriftMonitorTests : IDisposable
     public async Task Notifier_WebhookFailsTwice_RetriedUntilDelivered()
     {
         using var listener = new HttpListener();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
         listener.Start();
         var bodies = new List<string>();
@@ -156,13 +156,6 @@ public sealed class DriftMonitorTests : IDisposable
 
     private DriftMonitor CreateMonitor(DriftMonitorOptions? options = null) =>
         new(_store, new RetrainNotifier(_queue, NullLogger<RetrainNotifier>.Instance), NullLogger<DriftMonitor>.Instance, options, new FixedClock(s_now));
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
