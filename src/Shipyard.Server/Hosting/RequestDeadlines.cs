@@ -18,11 +18,14 @@ internal sealed class RequestDeadlines : IDisposable
     private readonly Timer _sweeper;
     private Deadline? _first;
 
-    /// <summary>Creates the sweeper; its period is a tenth of the shortest configured limit, between 10 ms and 1 s.</summary>
+    /// <summary>Creates the sweeper; its period is a tenth of the shortest limit that is on, between 10 ms and 1 s.</summary>
     public RequestDeadlines(IOptions<HttpServerOptions> options)
     {
         var http = options.Value;
-        var shortest = http.RequestTimeout < http.UploadTimeout ? http.RequestTimeout : http.UploadTimeout;
+        // A limit of zero or less is off (RequestTimeLimitMiddleware): it does not set the period, else the sweeper would
+        // wake every 10 ms for nothing. With both off the period is the longest, 1 s.
+        var limits = new[] { http.RequestTimeout, http.UploadTimeout }.Where(t => t > TimeSpan.Zero).ToArray();
+        var shortest = limits.Length > 0 ? limits.Min() : TimeSpan.MaxValue;
         Period = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 10, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
         _sweeper = new Timer(static state => ((RequestDeadlines)state!).Sweep(), this, Period, Period);
     }

@@ -65,6 +65,17 @@ public sealed class RequestTimeLimitTests : IClassFixture<RequestTimeLimitTests.
         Assert.Contains("zip", problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData(0, 3000, 300)]     // request limit off: the upload limit sets the period
+    [InlineData(-1, 0, 1000)]      // both off: the longest period, not the 10 ms floor
+    [InlineData(200, 3000, 20)]
+    public void Period_IsATenthOfTheShortestLimitThatIsOn(int requestMs, int uploadMs, int periodMs)
+    {
+        using var deadlines = new RequestDeadlines(Options.Create(new HttpServerOptions { RequestTimeout = TimeSpan.FromMilliseconds(requestMs), UploadTimeout = TimeSpan.FromMilliseconds(uploadMs) }));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(periodMs), deadlines.Period);
+    }
+
     [Fact]
     public async Task Deadlines_ClientGoneAway_CancelsWithinASweepWithoutCallingItATimeout()
     {
