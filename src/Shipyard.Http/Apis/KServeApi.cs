@@ -84,7 +84,9 @@ public static class KServeApi
         }
 
         var http = dependencies.HttpContext;
-        using var body = await dependencies.Reader.ReadAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+        // Parsed in place over the server's buffers, as predict reads them; the document is disposed before the buffers.
+        using var buffered = await dependencies.Reader.BufferAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+        using var body = dependencies.Reader.Parse(buffered.Data);
         var parsed = InferBody.Parse(body.RootElement, dependencies.Reader.Options.MaxInstancesPerRequest);
         var requestKey = KServeRequestKey.Pick(parsed.RequestKey, http.Request.Headers[PredictApi.RequestKeyHeader].ToString());
         var response = await dependencies.Predictions.InferAsync(name, version, parsed.Request, requestKey, http.RequestAborted).ConfigureAwait(false);
