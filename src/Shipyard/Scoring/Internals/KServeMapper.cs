@@ -309,7 +309,7 @@ internal static class KServeMapper
     {
         if (data.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidInputException(path, $"expected an array, got {InstanceValidator.Describe(data)}");
+            throw new InvalidInputException(path, $"expected an array, got {UserText.Describe(data.ValueKind)}");
         }
 
         var result = new List<JsonElement>((int)Math.Min(expected, 1 << 20));
