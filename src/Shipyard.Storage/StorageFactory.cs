@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace Shipyard.Storage;
 
@@ -40,12 +39,4 @@ public static class StorageFactory
             ? new SelectedStorage(connection, null)
             : new SelectedStorage(null, GetDataPath(configuration));
     }
-
-    /// <summary>Opens the blob store configuration selects (<see cref="Select"/>, then <see cref="SelectedStorage.CreateBlobStore"/>).</summary>
-    public static IBlobStore CreateBlobStore(IConfiguration configuration, StorageClientOptions? options = null, ILoggerFactory? loggerFactory = null) =>
-        Select(configuration).CreateBlobStore(options, loggerFactory);
-
-    /// <summary>Opens the message queue configuration selects (<see cref="Select"/>, then <see cref="SelectedStorage.CreateMessageQueue"/>).</summary>
-    public static IMessageQueue CreateMessageQueue(IConfiguration configuration, StorageClientOptions? options = null, ILoggerFactory? loggerFactory = null) =>
-        Select(configuration).CreateMessageQueue(options, loggerFactory);
 }

@@ -20,7 +20,8 @@ public static class UserText
     public static string Shorten(ReadOnlySpan<char> value, int max = 80) =>
         value.Length <= max ? value.ToString() : string.Concat(value[..max], "…");
 
-    /// <summary>A JSON value's kind as a message names it: "an object", "an array", "a string", "a number", "a boolean", "null".</summary>
+    /// <summary>A JSON value's kind as a message names it: "an object", "an array", "a string", "a number", "a boolean",
+    /// "null", or "nothing" (<see cref="JsonValueKind.Undefined"/>: no value at all).</summary>
     public static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",

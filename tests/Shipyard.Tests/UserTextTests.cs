@@ -37,4 +37,10 @@ public sealed class UserTextTests
         using var document = System.Text.Json.JsonDocument.Parse(json);
         Assert.Equal(expected, UserText.Describe(document.RootElement.ValueKind));
     }
+
+    [Fact]
+    public void Describe_NoValue_IsNothing()
+    {
+        Assert.Equal("nothing", UserText.Describe(default(System.Text.Json.JsonElement).ValueKind));
+    }
 }

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Shipyard.Monitoring;
 using Shipyard.Monitoring.Baselines;
 using Shipyard.Monitoring.Drift;
-using Shipyard.Storage;
 
 namespace Shipyard.Cli.Commands;
 

@@ -77,10 +77,9 @@ public static class KServeApi
     public static async Task<Results<SerializedOk<InferResponse>, ProblemHttpResult>> InferAsync(string name, string? version, [AsParameters] PredictDependencies dependencies)
     {
         ArgumentNullException.ThrowIfNull(dependencies);
-        var errors = RouteChecks.Check(name, version);
-        if (errors.Count > 0)
+        if (RouteChecks.Problem(name, version) is { } invalid)
         {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         var http = dependencies.HttpContext;

@@ -40,10 +40,9 @@ public static class PredictApi
 
     private static async Task<Results<SerializedOk<PredictionResponse>, ProblemHttpResult>> PredictCoreAsync(string name, string? version, PredictDependencies dependencies)
     {
-        var errors = RouteChecks.Check(name, version);
-        if (errors.Count > 0)
+        if (RouteChecks.Problem(name, version) is { } invalid)
         {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         var http = dependencies.HttpContext;

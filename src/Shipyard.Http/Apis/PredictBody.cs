@@ -54,6 +54,7 @@ internal static class PredictBody
 
         return instances!.Value;
     }
+
     private static RequestRejectedException Invalid(IReadOnlyList<string> errors) =>
         new(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors);
 }

@@ -26,5 +26,7 @@ internal static class RouteChecks
 
     /// <summary>A 400 naming every problem with <paramref name="name"/> and <paramref name="version"/>, or null when both are valid.</summary>
     public static ProblemHttpResult? Problem(string name, string? version = null) =>
-        Check(name, version) is { Count: > 0 } errors ? Problems.Invalid(errors) : null;
+        ModelManifest.IsValidName(name) && (version is null || ModelManifest.IsValidVersion(version))
+            ? null // the usual case, on every prediction: nothing allocated
+            : Problems.Invalid(Check(name, version));
 }

@@ -73,12 +73,19 @@ public sealed class AuthenticationResultCache
         var max = Encoding.UTF8.GetMaxByteCount(key.Length);
         var rented = max > StackBytes ? ArrayPool<byte>.Shared.Rent(max) : null;
         var utf8 = rented ?? stackalloc byte[StackBytes];
-        var length = Encoding.UTF8.GetBytes(key, utf8);
-        SHA256.HashData(utf8[..length], hash);
-        CryptographicOperations.ZeroMemory(utf8[..length]);
-        if (rented is not null)
+        var length = 0;
+        try
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            length = Encoding.UTF8.GetBytes(key, utf8);
+            SHA256.HashData(utf8[..length], hash);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(utf8[..length]);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 

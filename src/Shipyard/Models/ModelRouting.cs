@@ -33,7 +33,9 @@ public sealed record ModelRouting
     /// <exception cref="ManifestException">The JSON is malformed or a field is invalid.</exception>
     public static ModelRouting Parse(ReadOnlySpan<byte> utf8Json) => RoutingSerializer.Parse(utf8Json);
 
-    /// <summary>Reads a routing from JSON already parsed (a request body), with the same checks and messages as <see cref="Parse(ReadOnlySpan{byte})"/>.</summary>
+    /// <summary>Reads a routing from JSON already parsed (a request body), with the same field checks and messages as
+    /// <see cref="Parse(ReadOnlySpan{byte})"/>; how deep the JSON may nest is the parser's limit (the request reader's
+    /// <c>MaxJsonDepth</c>), and unknown fields are ignored at any depth.</summary>
     /// <exception cref="ManifestException">A field is invalid.</exception>
     public static ModelRouting Parse(JsonElement root) => RoutingSerializer.Read(root);
 

@@ -362,6 +362,7 @@ public static class InstanceValidator
     private static string Path(int index) => string.Create(CultureInfo.InvariantCulture, $"instances[{index}]");
 
     private static string Path(int index, string field) => string.Create(CultureInfo.InvariantCulture, $"instances[{index}].{UserText.Shorten(field, 64)}");
+
     /// <summary>Where a value sits, formatted only when an error is reported: <c>instances[3].name</c> or, for KServe tensors, <c>name[3]</c>.</summary>
     internal readonly record struct ValuePath(int Index, string Name, bool Tensor)
     {

@@ -83,8 +83,9 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         _exports = ParseExports(output);
         Client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
         var storage = new ConfigurationBuilder().AddInMemoryCollection([new("AzureWebJobsStorage", StorageConnection)]).Build();
-        Blobs = StorageFactory.CreateBlobStore(storage);
-        Queues = StorageFactory.CreateMessageQueue(storage);
+        var selected = StorageFactory.Select(storage);
+        Blobs = selected.CreateBlobStore();
+        Queues = selected.CreateMessageQueue();
     }
 
     /// <inheritdoc />

@@ -35,7 +35,7 @@ public sealed class StreamTestApp : IAsyncDisposable
         _app = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IShipyardTelemetry>(Telemetry);
-            services.AddSingleton<IMessageQueue>(sp => Queue ??= new FaultyQueueClient(StorageFactory.CreateMessageQueue(sp.GetRequiredService<IConfiguration>())));
+            services.AddSingleton<IMessageQueue>(sp => Queue ??= new FaultyQueueClient(StorageFactory.Select(sp.GetRequiredService<IConfiguration>()).CreateMessageQueue()));
         }));
     }
 

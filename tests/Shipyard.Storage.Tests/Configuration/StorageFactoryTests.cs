@@ -14,8 +14,9 @@ public sealed class StorageFactoryTests(AzuriteFixture azurite) : IClassFixture<
         {
             var configuration = StorageConnectionTests.Config(("Shipyard:DataPath", root));
 
-            var store = Assert.IsType<FileBlobStore>(StorageFactory.CreateBlobStore(configuration));
-            var queue = Assert.IsType<FileMessageQueue>(StorageFactory.CreateMessageQueue(configuration));
+            var storage = StorageFactory.Select(configuration);
+            var store = Assert.IsType<FileBlobStore>(storage.CreateBlobStore());
+            var queue = Assert.IsType<FileMessageQueue>(storage.CreateMessageQueue());
             await store.CreateContainerIfNotExistsAsync("models");
             await queue.CreateQueueIfNotExistsAsync("retrain-requests");
 
@@ -84,21 +85,19 @@ public sealed class StorageFactoryTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
-    public void AddShipyardStorage_ReadsTheSettingsOnce_BlobStoreAndQueueShareOneSelection()
+    public void AddShipyardStorage_ReadsTheSettingsOnce_AtRegistration()
     {
         var configuration = StorageConnectionTests.Config(("AzureWebJobsStorage:accountName", "shipyardsa"));
         var services = new ServiceCollection().AddShipyardStorage(configuration).BuildServiceProvider();
 
-        // Settings changed after start are not re-read: the stores come from the selection made at registration (one
-        // parse, one credential), so a later change can neither swap the store nor fail the first request.
+        // Settings changed after start are not re-read: both stores come from the one selection made at registration
+        // (one parse, one credential), so a later change can neither swap the store nor fail the first request.
         configuration["AzureWebJobsStorage:accountName"] = "Not_An_Account";
-        var storage = services.GetRequiredService<SelectedStorage>();
         var store = Assert.IsType<AzureBlobStore>(services.GetRequiredService<IBlobStore>());
         var queue = Assert.IsType<AzureMessageQueue>(services.GetRequiredService<IMessageQueue>());
 
         Assert.Equal(new Uri("https://shipyardsa.blob.core.windows.net"), store.Endpoint);
         Assert.Equal(new Uri("https://shipyardsa.queue.core.windows.net"), queue.Endpoint);
-        Assert.IsType<Azure.Identity.DefaultAzureCredential>(storage.Connection!.Credential);
         Assert.Throws<ArgumentException>(() => StorageFactory.Select(configuration)); // a fresh read would refuse it
     }
 }
