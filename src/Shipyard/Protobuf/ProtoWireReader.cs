@@ -1,12 +1,25 @@
-namespace Shipyard.Models.Internals;
+using System.Buffers.Binary;
 
-/// <summary>Reads protobuf fields one at a time (wire format: https://protobuf.dev/programming-guides/encoding/); every
-/// malformed input is a <see cref="FormatException"/>. Used where Shipyard reads a model file before ONNX Runtime does.</summary>
-internal ref struct ProtoWireReader(ReadOnlySpan<byte> data)
+namespace Shipyard.Protobuf;
+
+/// <summary>
+/// Reads protobuf fields one at a time (wire format: https://protobuf.dev/programming-guides/encoding/); every malformed
+/// input is a <see cref="FormatException"/>. Used where Shipyard reads protobuf itself rather than through generated
+/// message objects: a model file before ONNX Runtime does, and the gRPC infer request straight into tensor values.
+/// </summary>
+/// <param name="data">One message's bytes (or a packed repeated field's).</param>
+public ref struct ProtoWireReader(ReadOnlySpan<byte> data)
 {
+    /// <summary>Wire type 0: int32, int64, uint32, uint64, bool, enum.</summary>
     public const int Varint = 0;
+
+    /// <summary>Wire type 1: fixed64, sfixed64, double.</summary>
     public const int Fixed64 = 1;
+
+    /// <summary>Wire type 2: string, bytes, messages, packed repeated fields.</summary>
     public const int LengthDelimited = 2;
+
+    /// <summary>Wire type 5: fixed32, sfixed32, float.</summary>
     public const int Fixed32 = 5;
 
     private readonly ReadOnlySpan<byte> _data = data;
@@ -15,9 +28,13 @@ internal ref struct ProtoWireReader(ReadOnlySpan<byte> data)
     /// <summary>Whether bytes remain (for packed repeated fields, read value by value).</summary>
     public readonly bool HasMore => _position < _data.Length;
 
+    /// <summary>How many bytes have been read: after <see cref="ReadBytes"/>, where the field's bytes end.</summary>
+    public readonly int Position => _position;
+
     /// <summary>Calls <paramref name="handler"/> with each length-delimited field of <paramref name="message"/> (others are skipped).</summary>
     public static void ForEachLengthDelimited(ReadOnlySpan<byte> message, ProtoFieldHandler handler)
     {
+        ArgumentNullException.ThrowIfNull(handler);
         var reader = new ProtoWireReader(message);
         while (reader.Next(out var field, out var wire))
         {
@@ -32,6 +49,7 @@ internal ref struct ProtoWireReader(ReadOnlySpan<byte> data)
         }
     }
 
+    /// <summary>Reads the next field's tag; false at the end of the data.</summary>
     public bool Next(out int field, out int wire)
     {
         if (_position >= _data.Length)
@@ -42,16 +60,17 @@ internal ref struct ProtoWireReader(ReadOnlySpan<byte> data)
         }
 
         var tag = ReadVarint();
-        field = (int)(tag >> 3);
-        wire = (int)(tag & 7);
-        if (field == 0)
+        if (tag >> 3 is 0 or > int.MaxValue)
         {
-            throw new FormatException($"field number 0 at byte {_position}.");
+            throw new FormatException($"field number {tag >> 3} at byte {_position} (field numbers run from 1 to 2^29 - 1).");
         }
 
+        field = (int)(tag >> 3);
+        wire = (int)(tag & 7);
         return true;
     }
 
+    /// <summary>Reads a varint.</summary>
     public ulong ReadVarint()
     {
         ulong value = 0;
@@ -73,6 +92,13 @@ internal ref struct ProtoWireReader(ReadOnlySpan<byte> data)
         throw new FormatException("a varint is longer than 10 bytes.");
     }
 
+    /// <summary>Reads 4 little-endian bytes (float, fixed32).</summary>
+    public uint ReadFixed32() => BinaryPrimitives.ReadUInt32LittleEndian(Advance(4));
+
+    /// <summary>Reads 8 little-endian bytes (double, fixed64).</summary>
+    public ulong ReadFixed64() => BinaryPrimitives.ReadUInt64LittleEndian(Advance(8));
+
+    /// <summary>Reads a length-delimited field's bytes.</summary>
     public ReadOnlySpan<byte> ReadBytes()
     {
         var length = ReadVarint();
@@ -86,6 +112,7 @@ internal ref struct ProtoWireReader(ReadOnlySpan<byte> data)
         return bytes;
     }
 
+    /// <summary>Skips the value of a field of wire type <paramref name="wire"/>.</summary>
     public void Skip(int wire)
     {
         switch (wire)
@@ -98,16 +125,15 @@ internal ref struct ProtoWireReader(ReadOnlySpan<byte> data)
         }
     }
 
-    private void Advance(int count)
+    private ReadOnlySpan<byte> Advance(int count)
     {
         if (_data.Length - _position < count)
         {
             throw new FormatException("a fixed-size field runs past the end of the data.");
         }
 
+        var bytes = _data.Slice(_position, count);
         _position += count;
+        return bytes;
     }
 }
-
-/// <summary>Receives one length-delimited protobuf field: its number and its bytes.</summary>
-internal delegate void ProtoFieldHandler(int field, ReadOnlySpan<byte> body);
