@@ -66,6 +66,13 @@ internal static class GrpcInferRequestReader
 
     private static readonly InferTensorValues NoValues = InferTensorValues.Of(Array.Empty<double>());
 
+    /// <summary>The shape of one row of one feature, the shape of every tensor of a 1-row per-feature request: shared, as
+    /// nothing changes a request's shapes.</summary>
+    private static readonly long[] OneRow = [1];
+
+    /// <summary>Tensor and output names: the same ones in every request.</summary>
+    private static readonly Utf8NameCache Names = new();
+
     /// <summary>Reads the message in <paramref name="payload"/> (the gRPC message as the server received it).</summary>
     /// <param name="payload">The serialized <c>ModelInferRequest</c>.</param>
     /// <param name="maxRows">Rows allowed per request (<c>Shipyard:Http:MaxInstancesPerRequest</c>).</param>
@@ -145,7 +152,7 @@ internal static class GrpcInferRequestReader
                     case InputsField:
                         section = "inputs";
                         index = inputs?.Count ?? 0;
-                        (inputs ??= []).Add(Range(ref reader));
+                        (inputs ??= new(32)).Add(Range(ref reader)); // room for a per-feature request without regrowing
                         break;
                     case OutputsField:
                         section = "outputs";
@@ -245,7 +252,7 @@ internal static class GrpcInferRequestReader
             switch (field, wire)
             {
                 case (TensorNameField, ProtoWireReader.LengthDelimited):
-                    name = Utf8String(reader.ReadBytes());
+                    name = Name(reader.ReadBytes());
                     break;
                 case (TensorDatatypeField, ProtoWireReader.LengthDelimited):
                     datatype = Datatype(reader.ReadBytes());
@@ -275,7 +282,7 @@ internal static class GrpcInferRequestReader
             }
         }
 
-        long[] shape = manyDims is not null ? [.. manyDims] : dims[..rank].ToArray();
+        long[] shape = manyDims is not null ? [.. manyDims] : rank == 1 && dims[0] == 1 ? OneRow : dims[..rank].ToArray();
         if (shape.Length > 0 && shape[0] > maxRows)
         {
             InferBody.CheckRows(InputPath(index), shape[0], maxRows);
@@ -328,7 +335,7 @@ internal static class GrpcInferRequestReader
             switch (field, wire)
             {
                 case (TensorNameField, ProtoWireReader.LengthDelimited):
-                    name = Utf8String(reader.ReadBytes());
+                    name = Name(reader.ReadBytes());
                     break;
                 case (OutputParametersField, ProtoWireReader.LengthDelimited):
                     var key = ReadParameterEntry(reader.ReadBytes(), out var value);
@@ -725,6 +732,10 @@ internal static class GrpcInferRequestReader
     /// <summary>A protobuf <c>string</c> field: UTF-8, else the message is malformed.</summary>
     private static string Utf8String(ReadOnlySpan<byte> utf8) =>
         Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : throw NotUtf8();
+
+    /// <summary>A tensor's or output's name (a protobuf <c>string</c>).</summary>
+    private static string Name(ReadOnlySpan<byte> utf8) =>
+        Utf8.IsValid(utf8) ? Names.Get(utf8) : throw NotUtf8();
 
     private static FormatException NotUtf8() => new("a string field is not valid UTF-8 (protobuf strings are UTF-8).");
 
