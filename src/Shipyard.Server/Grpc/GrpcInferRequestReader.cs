@@ -245,7 +245,8 @@ internal static class GrpcInferRequestReader
         var rank = 0;
         List<long>? manyDims = null;
         Span<int> counts = stackalloc int[ContentsNames.Length];
-        var hasContents = false;
+        var contentsMessages = 0;
+        ReadOnlySpan<byte> contents = default;
         var reader = new ProtoWireReader(tensor);
         while (reader.Next(out var field, out var wire))
         {
@@ -273,8 +274,9 @@ internal static class GrpcInferRequestReader
                     Parameter.Read(value, withText: false); // not used, but it must be valid
                     break;
                 case (TensorContentsField, ProtoWireReader.LengthDelimited):
-                    hasContents = true;
-                    CountContents(reader.ReadBytes(), counts);
+                    contentsMessages++;
+                    contents = reader.ReadBytes();
+                    CountContents(contents, counts);
                     break;
                 default:
                     reader.Skip(wire);
@@ -297,7 +299,9 @@ internal static class GrpcInferRequestReader
         InferTensorValues values;
         if (!useRaw)
         {
-            values = hasContents ? FromContents(tensor, index, datatype, counts, ref errors) : NoValues;
+            // One contents message (as any single client sends): its elements are read from it, not looked for in the tensor again.
+            values = contentsMessages == 0 ? NoValues
+                : FromContents(contentsMessages == 1 ? new ContentsMessages(contents, false) : new ContentsMessages(tensor, true), index, datatype, counts, ref errors);
         }
         else if (total > 0)
         {
@@ -489,7 +493,7 @@ internal static class GrpcInferRequestReader
 
     /// <summary>The elements of the contents field that <paramref name="datatype"/> names; any other field with elements is
     /// an error. Datatypes the protocol has no field for (FP16, BF16) give none: the shared checks then name the datatype.</summary>
-    private static InferTensorValues FromContents(ReadOnlySpan<byte> tensor, int index, string datatype, ReadOnlySpan<int> counts, ref List<string>? errors)
+    private static InferTensorValues FromContents(ContentsMessages messages, int index, string datatype, ReadOnlySpan<int> counts, ref List<string>? errors)
     {
         var wanted = ContentsField(datatype);
         for (var field = BoolContents; field <= BytesContents; field++)
@@ -507,58 +511,51 @@ internal static class GrpcInferRequestReader
         {
             case Fp32Contents:
                 var floats = new double[count];
-                Decode(tensor, wanted, floats, static bits => BitConverter.UInt32BitsToSingle((uint)bits));
+                Decode(messages, wanted, floats, static bits => BitConverter.UInt32BitsToSingle((uint)bits));
                 return InferTensorValues.Of(floats);
             case Fp64Contents:
                 var doubles = new double[count];
-                Decode(tensor, wanted, doubles, BitConverter.UInt64BitsToDouble);
+                Decode(messages, wanted, doubles, BitConverter.UInt64BitsToDouble);
                 return InferTensorValues.Of(doubles);
             case IntContents:
-                return Integers(tensor, wanted, count, static bits => (int)bits);
+                return Integers(messages, wanted, count, static bits => (int)bits);
             case Int64Contents:
-                return Integers(tensor, wanted, count, static bits => (long)bits);
+                return Integers(messages, wanted, count, static bits => (long)bits);
             case UintContents:
-                return Integers(tensor, wanted, count, static bits => (uint)bits);
+                return Integers(messages, wanted, count, static bits => (uint)bits);
             case BoolContents:
-                return Integers(tensor, wanted, count, static bits => bits != 0 ? 1L : 0L);
+                return Integers(messages, wanted, count, static bits => bits != 0 ? 1L : 0L);
             case Uint64Contents:
                 var unsigned = new ulong[count];
-                Decode(tensor, wanted, unsigned, static bits => bits);
+                Decode(messages, wanted, unsigned, static bits => bits);
 
                 // Beyond long's range a UINT64 is no int64 feature value: as a number it is then refused as out of range.
                 return unsigned.All(v => v <= long.MaxValue)
                     ? InferTensorValues.Of([.. unsigned.Select(v => (long)v)])
                     : InferTensorValues.Of([.. unsigned.Select(v => (double)v)]);
             case BytesContents:
-                return InferTensorValues.Of(Texts(tensor, index, count, ref errors));
+                return InferTensorValues.Of(Texts(messages, index, count, ref errors));
             default:
                 return NoValues;
         }
     }
 
-    private static InferTensorValues Integers(ReadOnlySpan<byte> tensor, int field, int count, Func<ulong, long> convert)
+    private static InferTensorValues Integers(ContentsMessages messages, int field, int count, Func<ulong, long> convert)
     {
         var integers = new long[count];
-        Decode(tensor, field, integers, convert);
+        Decode(messages, field, integers, convert);
         return InferTensorValues.Of(integers);
     }
 
     /// <summary>Fills <paramref name="into"/> with every element of contents field <paramref name="field"/>, in order, from
-    /// every contents message of <paramref name="tensor"/> (packed or not), each converted from its wire bits.</summary>
-    private static void Decode<T>(ReadOnlySpan<byte> tensor, int field, T[] into, Func<ulong, T> convert)
+    /// every contents message (packed or not), each converted from its wire bits.</summary>
+    private static void Decode<T>(ContentsMessages messages, int field, T[] into, Func<ulong, T> convert)
     {
         var element = ElementWire(field);
         var next = 0;
-        var reader = new ProtoWireReader(tensor);
-        while (reader.Next(out var tensorField, out var tensorWire))
+        while (messages.Next(out var message))
         {
-            if (tensorField != TensorContentsField || tensorWire != ProtoWireReader.LengthDelimited)
-            {
-                reader.Skip(tensorWire);
-                continue;
-            }
-
-            var contents = new ProtoWireReader(reader.ReadBytes());
+            var contents = new ProtoWireReader(message);
             while (contents.Next(out var contentsField, out var wire))
             {
                 if (contentsField != field)
@@ -592,21 +589,14 @@ internal static class GrpcInferRequestReader
         _ => reader.ReadVarint(),
     };
 
-    /// <summary>The <c>bytes_contents</c> elements of <paramref name="tensor"/> as text (each checked to be UTF-8).</summary>
-    private static string[] Texts(ReadOnlySpan<byte> tensor, int index, int count, ref List<string>? errors)
+    /// <summary>The <c>bytes_contents</c> elements as text (each checked to be UTF-8).</summary>
+    private static string[] Texts(ContentsMessages messages, int index, int count, ref List<string>? errors)
     {
         var texts = new string[count];
         var next = 0;
-        var reader = new ProtoWireReader(tensor);
-        while (reader.Next(out var tensorField, out var tensorWire))
+        while (messages.Next(out var message))
         {
-            if (tensorField != TensorContentsField || tensorWire != ProtoWireReader.LengthDelimited)
-            {
-                reader.Skip(tensorWire);
-                continue;
-            }
-
-            var contents = new ProtoWireReader(reader.ReadBytes());
+            var contents = new ProtoWireReader(message);
             while (contents.Next(out var field, out var wire))
             {
                 if (field == BytesContents && wire == ProtoWireReader.LengthDelimited)
@@ -622,6 +612,50 @@ internal static class GrpcInferRequestReader
         }
 
         return texts;
+    }
+
+    /// <summary>The <c>contents</c> messages of an input tensor, in order: the one message, or each one the tensor holds
+    /// (a message field given twice is merged, so their elements concatenate).</summary>
+    private ref struct ContentsMessages
+    {
+        private readonly ReadOnlySpan<byte> _single;
+        private readonly bool _fromTensor;
+        private ProtoWireReader _tensor;
+        private bool _done;
+
+        /// <param name="source">One contents message, or the tensor when <paramref name="fromTensor"/>.</param>
+        /// <param name="fromTensor">Whether <paramref name="source"/> is the tensor to find the contents messages in.</param>
+        public ContentsMessages(ReadOnlySpan<byte> source, bool fromTensor)
+        {
+            _single = source;
+            _fromTensor = fromTensor;
+            _tensor = new ProtoWireReader(fromTensor ? source : default);
+        }
+
+        public bool Next(out ReadOnlySpan<byte> contents)
+        {
+            if (!_fromTensor)
+            {
+                contents = _single;
+                var first = !_done;
+                _done = true;
+                return first;
+            }
+
+            while (_tensor.Next(out var field, out var wire))
+            {
+                if (field == TensorContentsField && wire == ProtoWireReader.LengthDelimited)
+                {
+                    contents = _tensor.ReadBytes();
+                    return true;
+                }
+
+                _tensor.Skip(wire);
+            }
+
+            contents = default;
+            return false;
+        }
     }
 
     /// <summary>The little-endian elements of <paramref name="bytes"/>, <c>raw_input_contents[<paramref name="index"/>]</c> (BYTES: each a 4-byte length, then the text).</summary>
@@ -734,8 +768,7 @@ internal static class GrpcInferRequestReader
         Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : throw NotUtf8();
 
     /// <summary>A tensor's or output's name (a protobuf <c>string</c>).</summary>
-    private static string Name(ReadOnlySpan<byte> utf8) =>
-        Utf8.IsValid(utf8) ? Names.Get(utf8) : throw NotUtf8();
+    private static string Name(ReadOnlySpan<byte> utf8) => Names.Get(utf8) ?? throw NotUtf8();
 
     private static FormatException NotUtf8() => new("a string field is not valid UTF-8 (protobuf strings are UTF-8).");
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Shipyard.Protobuf;
 
@@ -50,6 +51,7 @@ public ref struct ProtoWireReader(ReadOnlySpan<byte> data)
     }
 
     /// <summary>Reads the next field's tag; false at the end of the data.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Next(out int field, out int wire)
     {
         if (_position >= _data.Length)
@@ -57,6 +59,16 @@ public ref struct ProtoWireReader(ReadOnlySpan<byte> data)
             field = 0;
             wire = 0;
             return false;
+        }
+
+        // Fields 1 to 15 have one-byte tags: the common case, read without the varint loop.
+        var first = _data[_position];
+        if (first is < 0x80 and >= 8)
+        {
+            _position++;
+            field = first >> 3;
+            wire = first & 7;
+            return true;
         }
 
         var tag = ReadVarint();
@@ -71,7 +83,19 @@ public ref struct ProtoWireReader(ReadOnlySpan<byte> data)
     }
 
     /// <summary>Reads a varint.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadVarint()
+    {
+        // One byte (values below 128: lengths of short fields, small integers) without the loop.
+        if (_position < _data.Length && _data[_position] < 0x80)
+        {
+            return _data[_position++];
+        }
+
+        return ReadLongVarint();
+    }
+
+    private ulong ReadLongVarint()
     {
         ulong value = 0;
         for (var shift = 0; shift < 64; shift += 7)
@@ -99,6 +123,7 @@ public ref struct ProtoWireReader(ReadOnlySpan<byte> data)
     public ulong ReadFixed64() => BinaryPrimitives.ReadUInt64LittleEndian(Advance(8));
 
     /// <summary>Reads a length-delimited field's bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> ReadBytes()
     {
         var length = ReadVarint();
