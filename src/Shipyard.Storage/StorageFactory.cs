@@ -27,44 +27,25 @@ public static class StorageFactory
         return Path.GetFullPath(configuration[DataPathKey] is { Length: > 0 } path ? path : DefaultDataPath);
     }
 
-    /// <summary>The Azure connection configuration selects, or null for the embedded file store.</summary>
-    /// <exception cref="ArgumentException">The <c>AzureWebJobsStorage</c> settings are malformed or incomplete (the message names the setting, never the key).</exception>
-    public static StorageConnection? GetConnection(IConfiguration configuration) =>
-        StorageConnection.FromConfiguration(configuration, ConnectionName);
-
-    /// <summary>Names the store configuration selects, without secrets: the blob endpoint and how it authenticates, or the folder.</summary>
-    public static string Describe(IConfiguration configuration) =>
-        GetConnection(configuration) is { } connection
-            ? $"Azure Blob storage {connection.BlobEndpoint} ({connection.AuthenticationName})"
-            : "file store " + GetDataPath(configuration);
-
-    /// <summary>Creates the blob store configuration selects; <paramref name="loggerFactory"/> logs the file store's clean-ups.</summary>
-    public static IBlobStore CreateBlobStore(IConfiguration configuration, StorageClientOptions? options = null, ILoggerFactory? loggerFactory = null) =>
-        GetConnection(configuration) is { } connection
-            ? new AzureBlobStore(connection, options)
-            : new FileBlobStore(GetDataPath(configuration), logger: loggerFactory?.CreateLogger<FileBlobStore>());
-
-    /// <summary>Creates the message queue configuration selects (Azure queues, or files under the data path); <paramref name="loggerFactory"/> logs moves of undecodable messages.</summary>
-    /// <exception cref="ArgumentException">The settings give a blob endpoint but no queue endpoint.</exception>
-    public static IMessageQueue CreateMessageQueue(IConfiguration configuration, StorageClientOptions? options = null, ILoggerFactory? loggerFactory = null) =>
-        GetConnection(configuration) is { } connection
-            ? new AzureMessageQueue(WithQueueEndpoint(connection), options, loggerFactory?.CreateLogger<AzureMessageQueue>())
-            : new FileMessageQueue(GetDataPath(configuration));
-
     /// <summary>
-    /// Checks at start what <see cref="CreateBlobStore"/> and <see cref="CreateMessageQueue"/> would refuse later: a
-    /// malformed connection string, an incomplete identity-based section, or no queue endpoint.
+    /// Reads and checks the storage settings once: a malformed connection string or an incomplete identity-based section
+    /// is refused here, at start, rather than at the first request (<see cref="SelectedStorage.RequireQueues"/> checks
+    /// the queue endpoint for callers that need queues).
     /// </summary>
     /// <exception cref="ArgumentException">The message names the setting to fix and never contains the key.</exception>
-    public static void Validate(IConfiguration configuration)
+    public static SelectedStorage Select(IConfiguration configuration)
     {
-        if (GetConnection(configuration) is { } connection)
-        {
-            WithQueueEndpoint(connection);
-        }
+        ArgumentNullException.ThrowIfNull(configuration);
+        return StorageConnection.FromConfiguration(configuration, ConnectionName) is { } connection
+            ? new SelectedStorage(connection, null)
+            : new SelectedStorage(null, GetDataPath(configuration));
     }
 
-    private static StorageConnection WithQueueEndpoint(StorageConnection connection) => connection.QueueEndpoint is not null
-        ? connection
-        : throw new ArgumentException($"Identity-based storage connection {ConnectionName} has a blob endpoint but no queue endpoint; set {ConnectionName}__queueServiceUri (or {ConnectionName}__accountName).");
+    /// <summary>Opens the blob store configuration selects (<see cref="Select"/>, then <see cref="SelectedStorage.CreateBlobStore"/>).</summary>
+    public static IBlobStore CreateBlobStore(IConfiguration configuration, StorageClientOptions? options = null, ILoggerFactory? loggerFactory = null) =>
+        Select(configuration).CreateBlobStore(options, loggerFactory);
+
+    /// <summary>Opens the message queue configuration selects (<see cref="Select"/>, then <see cref="SelectedStorage.CreateMessageQueue"/>).</summary>
+    public static IMessageQueue CreateMessageQueue(IConfiguration configuration, StorageClientOptions? options = null, ILoggerFactory? loggerFactory = null) =>
+        Select(configuration).CreateMessageQueue(options, loggerFactory);
 }

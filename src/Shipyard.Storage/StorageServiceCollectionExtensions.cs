@@ -18,9 +18,10 @@ public static class StorageServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        StorageFactory.Validate(configuration);
-        services.TryAddSingleton(sp => StorageFactory.CreateBlobStore(configuration, loggerFactory: sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(sp => StorageFactory.CreateMessageQueue(configuration, loggerFactory: sp.GetService<ILoggerFactory>()));
+        var storage = StorageFactory.Select(configuration).RequireQueues(); // read once: the blob store and the queue share one credential
+        services.TryAddSingleton(storage);
+        services.TryAddSingleton(sp => storage.CreateBlobStore(loggerFactory: sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => storage.CreateMessageQueue(loggerFactory: sp.GetService<ILoggerFactory>()));
         return services;
     }
 }

@@ -42,9 +42,9 @@ internal static class DriftCommands
             ProfileCommand.ValidateName(name, "--model");
             var root = parseResult.GetRequiredValue(modelsPath).FullName;
             var versions = parseResult.GetValue(version) is { } v ? [v] : RoutedVersions(Path.Combine(root, name, "routing.json"));
-            var (store, description, configuration) = storeOptions.Open(parseResult);
-            await stdout.WriteLineAsync($"store:   {description}").ConfigureAwait(false);
-            var notifier = new RetrainNotifier(StorageFactory.CreateMessageQueue(configuration), NullLogger<RetrainNotifier>.Instance);
+            var (store, storage, _) = storeOptions.Open(parseResult);
+            await stdout.WriteLineAsync($"store:   {storage.Description}").ConfigureAwait(false);
+            var notifier = new RetrainNotifier(storage.CreateMessageQueue(), NullLogger<RetrainNotifier>.Instance);
             var options = new DriftMonitorOptions { Window = ParseWindow(parseResult.GetRequiredValue(window)), MinimumRows = parseResult.GetValue(minimumRows) };
             var monitor = new DriftMonitor(store, notifier, NullLogger<DriftMonitor>.Instance, options);
             var exit = 0;

@@ -72,7 +72,7 @@ internal static class ModelsCommands
     {
         if (!ModelManifest.IsValidName(name))
         {
-            throw new ArgumentException($"{argument} '{Shorten(name)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters).");
+            throw new ArgumentException($"{argument} '{UserText.Shorten(name)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters).");
         }
     }
 
@@ -81,9 +81,7 @@ internal static class ModelsCommands
     {
         if (!ModelManifest.IsValidVersion(version))
         {
-            throw new ArgumentException($"{argument} '{Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as 1).");
+            throw new ArgumentException($"{argument} '{UserText.Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as 1).");
         }
     }
-
-    private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }

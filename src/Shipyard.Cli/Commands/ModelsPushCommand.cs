@@ -22,7 +22,8 @@ internal static class ModelsPushCommand
         command.SetAction((parseResult, cancellationToken) => ModelsCommands.RunAsync(parseResult, async output =>
         {
             var folder = parseResult.GetRequiredValue(path);
-            var (blobStore, description, configuration) = store.Open(parseResult);
+            var (blobStore, storage, configuration) = store.Open(parseResult);
+            var description = storage.Description;
             var limits = new ScoringLimits();
             configuration.GetSection($"{ShipyardOptions.SectionName}:Limits").Bind(limits);
 

@@ -90,11 +90,15 @@ internal sealed class StoreOptions
         return new ConfigurationBuilder().AddInMemoryCollection(settings).AddInMemoryCollection(overrides).Build();
     }
 
-    /// <summary>Opens the selected blob store. The description names the store without secrets (endpoint or folder only).</summary>
-    public (IBlobStore Store, string Description, IConfiguration Configuration) Open(ParseResult parseResult)
+    /// <summary>
+    /// Opens the selected blob store. The selection (read once) also opens the queue over the same connection, and its
+    /// description names the store without secrets (endpoint or folder only).
+    /// </summary>
+    public (IBlobStore Store, SelectedStorage Storage, IConfiguration Configuration) Open(ParseResult parseResult)
     {
         var configuration = Configure(parseResult);
-        return (_decorate(StorageFactory.CreateBlobStore(configuration)), StorageFactory.Describe(configuration), configuration);
+        var storage = StorageFactory.Select(configuration);
+        return (_decorate(storage.CreateBlobStore()), storage, configuration);
     }
 
     /// <summary>
@@ -110,7 +114,8 @@ internal sealed class StoreOptions
     /// <summary>As <see cref="OpenRegistryAsync"/>, also giving the store and the <c>Shipyard</c> settings the registry was opened with.</summary>
     public async Task<(ModelRegistry Registry, IBlobStore Store, ShipyardOptions Options, string Description)> OpenRegistryWithStoreAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var (store, description, configuration) = Open(parseResult);
+        var (store, storage, configuration) = Open(parseResult);
+        var description = storage.Description;
         var options = new ShipyardOptions();
         configuration.GetSection(ShipyardOptions.SectionName).Bind(options);
         if (parseResult.GetValue(ModelsPath) is { } modelsPath)

@@ -40,10 +40,9 @@ public static class AdminApi
         string name, string version, HttpRequest request, ModelRegistry registry, IOptionsMonitor<HttpServerOptions> options)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var errors = RouteChecks.Check(name, version);
-        if (errors.Count > 0)
+        if (RouteChecks.Problem(name, version) is { } invalid)
         {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         if (request.ContentType is { Length: > 0 } contentType
@@ -88,10 +87,9 @@ public static class AdminApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(reader);
-        var errors = RouteChecks.Check(name);
-        if (errors.Count > 0)
+        if (RouteChecks.Problem(name) is { } invalid)
         {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         using var body = await reader.ReadAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false);
@@ -105,17 +103,16 @@ public static class AdminApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(reader);
-        var errors = RouteChecks.Check(name);
-        if (errors.Count > 0)
+        if (RouteChecks.Problem(name) is { } invalid)
         {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         using var body = await reader.ReadAsync(request, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var routing = ModelRouting.Parse(JsonSerializer.SerializeToUtf8Bytes(body.RootElement));
-        if (routing.Validate() is { Count: > 0 } invalid)
+        var routing = ModelRouting.Parse(body.RootElement);
+        if (routing.Validate() is { Count: > 0 } problems)
         {
-            return Problems.Invalid(invalid, "Invalid routing.");
+            return Problems.Invalid(problems, "Invalid routing.");
         }
 
         return await RoutingChangeAsync(() => registry.SetRoutingAsync(name, routing, request.HttpContext.RequestAborted)).ConfigureAwait(false);
@@ -125,10 +122,9 @@ public static class AdminApi
     public static async Task<Results<Ok<ModelRouting>, ProblemHttpResult>> RollbackAsync(string name, ModelRegistry registry, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var errors = RouteChecks.Check(name);
-        if (errors.Count > 0)
+        if (RouteChecks.Problem(name) is { } invalid)
         {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         return await RoutingChangeAsync(() => registry.RollbackAsync(name, http.RequestAborted)).ConfigureAwait(false);
@@ -163,7 +159,7 @@ public static class AdminApi
         {
             if (!property.NameEquals("alias") && !property.NameEquals("version"))
             {
-                errors.Add($"{PredictBody.Shorten(property.Name)}: unknown field; expected alias and version.");
+                errors.Add($"{UserText.Shorten(property.Name)}: unknown field; expected alias and version.");
             }
         }
 
@@ -174,7 +170,7 @@ public static class AdminApi
         }
         else if (!Aliases.Contains(alias, StringComparer.Ordinal))
         {
-            errors.Add($"alias: '{PredictBody.Shorten(alias)}' is not an alias; expected production, staging, canary or shadow.");
+            errors.Add($"alias: '{UserText.Shorten(alias)}' is not an alias; expected production, staging, canary or shadow.");
         }
 
         var version = root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
@@ -184,7 +180,7 @@ public static class AdminApi
         }
         else if (!ModelManifest.IsValidVersion(version))
         {
-            errors.Add($"version: '{PredictBody.Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as \"1\").");
+            errors.Add($"version: '{UserText.Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as \"1\").");
         }
 
         if (errors.Count > 0)

@@ -76,10 +76,9 @@ public static class DriftApi
     private static async Task<(string? JsonBlob, ProblemHttpResult? Problem)> FindLatestAsync(
         string name, string? version, ModelRegistry registry, IBlobStore store, CancellationToken cancellationToken)
     {
-        var errors = RouteChecks.Check(name, version);
-        if (errors.Count > 0)
+        if (RouteChecks.Problem(name, version) is { } invalid)
         {
-            return (null, Problems.Invalid(errors));
+            return (null, invalid);
         }
 
         string? latest;

@@ -50,10 +50,9 @@ public static class EvaluationApi
         ArgumentNullException.ThrowIfNull(evaluation);
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(http);
-        var errors = RouteChecks.Check(name);
-        if (errors.Count > 0)
+        if (RouteChecks.Problem(name) is { } invalid)
         {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         var manifest = evaluation.ManifestOf(name);

@@ -24,7 +24,7 @@ internal static class InferBody
         {
             if (!TopLevel.Contains(property.Name))
             {
-                errors.Add($"{PredictBody.Shorten(property.Name)}: unknown field; expected id, inputs, outputs, parameters.");
+                errors.Add($"{UserText.Shorten(property.Name)}: unknown field; expected id, inputs, outputs, parameters.");
             }
         }
 
@@ -132,7 +132,7 @@ internal static class InferBody
         {
             if (!TensorFields.Contains(property.Name))
             {
-                errors.Add($"{path}.{PredictBody.Shorten(property.Name)}: unknown field; expected name, shape, datatype, data, parameters.");
+                errors.Add($"{path}.{UserText.Shorten(property.Name)}: unknown field; expected name, shape, datatype, data, parameters.");
             }
         }
 

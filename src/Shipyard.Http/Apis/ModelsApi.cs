@@ -27,10 +27,9 @@ public static class ModelsApi
     /// <summary>One model with its routing and versions; 404 when unknown.</summary>
     public static Results<Ok<ModelResponse>, ProblemHttpResult> GetModel(string name, ModelRegistry registry)
     {
-        var errors = RouteChecks.Check(name);
-        if (errors.Count > 0)
+        if (RouteChecks.Problem(name) is { } invalid)
         {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         return registry.Find(name) is { } model

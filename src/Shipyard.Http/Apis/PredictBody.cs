@@ -25,7 +25,7 @@ internal static class PredictBody
             }
             else
             {
-                errors.Add($"{Shorten(property.Name)}: unknown field; the body has only \"instances\".");
+                errors.Add($"{UserText.Shorten(property.Name)}: unknown field; the body has only \"instances\".");
             }
         }
 
@@ -65,8 +65,6 @@ internal static class PredictBody
         JsonValueKind.Null => "null",
         _ => "nothing",
     };
-
-    internal static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
     private static RequestRejectedException Invalid(IReadOnlyList<string> errors) =>
         new(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shipyard.Http.Errors;
 using Shipyard.Models;
 
 namespace Shipyard.Http.Apis;
@@ -11,16 +13,18 @@ internal static class RouteChecks
         var errors = new List<string>(2);
         if (!ModelManifest.IsValidName(name))
         {
-            errors.Add($"name: '{Shorten(name)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters, starting with a letter or digit).");
+            errors.Add($"name: '{UserText.Shorten(name)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters, starting with a letter or digit).");
         }
 
         if (version is not null && !ModelManifest.IsValidVersion(version))
         {
-            errors.Add($"version: '{Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as \"1\").");
+            errors.Add($"version: '{UserText.Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as \"1\").");
         }
 
         return errors;
     }
 
-    private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
+    /// <summary>A 400 naming every problem with <paramref name="name"/> and <paramref name="version"/>, or null when both are valid.</summary>
+    public static ProblemHttpResult? Problem(string name, string? version = null) =>
+        Check(name, version) is { Count: > 0 } errors ? Problems.Invalid(errors) : null;
 }

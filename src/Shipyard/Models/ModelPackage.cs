@@ -132,12 +132,12 @@ public sealed class ModelPackage
         var errors = new List<string>();
         if (!ModelManifest.IsValidName(name))
         {
-            errors.Add($"path: '{Shorten(name)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters); expected models/NAME/VERSION");
+            errors.Add($"path: '{UserText.Shorten(name)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters); expected models/NAME/VERSION");
         }
 
         if (!ModelManifest.IsValidVersion(version))
         {
-            errors.Add($"path: '{Shorten(version)}' is not a valid version (a positive integer without leading zeros); expected models/NAME/VERSION");
+            errors.Add($"path: '{UserText.Shorten(version)}' is not a valid version (a positive integer without leading zeros); expected models/NAME/VERSION");
         }
 
         var present = FileNames.Select(f => new FileInfo(Path.Combine(folder.FullName, f))).Where(f => f.Exists).ToArray();
@@ -230,6 +230,4 @@ public sealed class ModelPackage
 
     private PackageInvalidException AlreadyExists() =>
         new($"version: {Name} version {Version} already exists in the store; versions are immutable, give the package a new version");
-
-    private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }

@@ -97,7 +97,7 @@ public sealed partial class ModelRegistry
                 var relative = prefix.Length > 0 && path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : path;
                 if (path.Contains("..", StringComparison.Ordinal) || path.Contains('\\', StringComparison.Ordinal) || path.StartsWith('/') || !PackageFiles.Contains(relative))
                 {
-                    errors.Add($"package: unexpected entry '{Shorten(path)}' (allowed: {string.Join(", ", PackageFiles)} at the root or in one top folder)");
+                    errors.Add($"package: unexpected entry '{UserText.Shorten(path)}' (allowed: {string.Join(", ", PackageFiles)} at the root or in one top folder)");
                     continue;
                 }
 
@@ -176,6 +176,4 @@ public sealed partial class ModelRegistry
         var folder = first[..(first.IndexOf('/', StringComparison.Ordinal) + 1)];
         return entries.All(e => e.FullName.StartsWith(folder, StringComparison.Ordinal)) ? folder : "";
     }
-
-    private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }

@@ -33,6 +33,10 @@ public sealed record ModelRouting
     /// <exception cref="ManifestException">The JSON is malformed or a field is invalid.</exception>
     public static ModelRouting Parse(ReadOnlySpan<byte> utf8Json) => RoutingSerializer.Parse(utf8Json);
 
+    /// <summary>Reads a routing from JSON already parsed (a request body), with the same checks and messages as <see cref="Parse(ReadOnlySpan{byte})"/>.</summary>
+    /// <exception cref="ManifestException">A field is invalid.</exception>
+    public static ModelRouting Parse(JsonElement root) => RoutingSerializer.Read(root);
+
     /// <summary>Serializes to routing.json (UTF-8, camelCase, indented, nulls written).</summary>
     public byte[] ToUtf8Json() => RoutingSerializer.Serialize(this);
 

@@ -40,7 +40,7 @@ public sealed record DriftCheckOptions
     public const string DefaultSchedule = "0 0 * * * *";
 
     /// <summary>When the check runs (default hourly).</summary>
-    public required NcrontabSchedule Schedule { get; init; }
+    public required TimerSchedule Schedule { get; init; }
 
     /// <summary>Length of the window of prediction logs (default 24 h).</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromHours(24);
@@ -63,10 +63,10 @@ public sealed record DriftCheckOptions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var scheduleText = Setting(configuration, ScheduleSetting) ?? DefaultSchedule;
-        NcrontabSchedule schedule;
+        TimerSchedule schedule;
         try
         {
-            schedule = NcrontabSchedule.Parse(scheduleText);
+            schedule = TimerSchedule.Parse(scheduleText);
         }
         catch (FormatException e)
         {

@@ -317,7 +317,7 @@ public static class InstanceValidator
         }
 
         var shown = string.Join(", ", spec.Categories!.Take(10));
-        var problem = $"'{Shorten(value)}' is not one of the categories {shown}{(spec.Categories!.Count > 10 ? ", …" : "")}";
+        var problem = $"'{UserText.Shorten(value, 64)}' is not one of the categories {shown}{(spec.Categories!.Count > 10 ? ", …" : "")}";
         return Report(manifest, problem, path, batch, errors);
     }
 
@@ -361,9 +361,7 @@ public static class InstanceValidator
 
     private static string Path(int index) => string.Create(CultureInfo.InvariantCulture, $"instances[{index}]");
 
-    private static string Path(int index, string field) => string.Create(CultureInfo.InvariantCulture, $"instances[{index}].{Shorten(field)}");
-
-    private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "…";
+    private static string Path(int index, string field) => string.Create(CultureInfo.InvariantCulture, $"instances[{index}].{UserText.Shorten(field, 64)}");
 
     internal static string Describe(JsonElement v) => v.ValueKind switch
     {
@@ -380,8 +378,8 @@ public static class InstanceValidator
     internal readonly record struct ValuePath(int Index, string Name, bool Tensor)
     {
         public override string ToString() => Tensor
-            ? string.Create(CultureInfo.InvariantCulture, $"{Shorten(Name)}[{Index}]")
-            : string.Create(CultureInfo.InvariantCulture, $"instances[{Index}].{Shorten(Name)}");
+            ? string.Create(CultureInfo.InvariantCulture, $"{UserText.Shorten(Name, 64)}[{Index}]")
+            : string.Create(CultureInfo.InvariantCulture, $"instances[{Index}].{UserText.Shorten(Name, 64)}");
     }
 
     /// <summary>Collects errors up to a bound, then remembers only that there were more.</summary>

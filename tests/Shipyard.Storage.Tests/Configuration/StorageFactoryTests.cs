@@ -54,9 +54,9 @@ public sealed class StorageFactoryTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public void Describe_NamesTheStoreWithoutTheKey()
     {
-        var azure = StorageFactory.Describe(StorageConnectionTests.Config(("AzureWebJobsStorage", azurite.ConnectionString)));
-        var identity = StorageFactory.Describe(StorageConnectionTests.Config(("AzureWebJobsStorage:accountName", "shipyardsa")));
-        var files = StorageFactory.Describe(StorageConnectionTests.Config(("Shipyard:DataPath", "/tmp/x")));
+        var azure = StorageFactory.Select(StorageConnectionTests.Config(("AzureWebJobsStorage", azurite.ConnectionString))).Description;
+        var identity = StorageFactory.Select(StorageConnectionTests.Config(("AzureWebJobsStorage:accountName", "shipyardsa"))).Description;
+        var files = StorageFactory.Select(StorageConnectionTests.Config(("Shipyard:DataPath", "/tmp/x"))).Description;
 
         Assert.Equal($"Azure Blob storage {azurite.BlobEndpoint} (shared key)", azure);
         Assert.Equal("Azure Blob storage https://shipyardsa.blob.core.windows.net/ (Microsoft Entra ID)", identity);
@@ -81,5 +81,24 @@ public sealed class StorageFactoryTests(AzuriteFixture azurite) : IClassFixture<
         await queue.SendAsync("score-requests", "{}");
         Assert.Equal("""{"production":"1"}""", await store.ReadAllTextAsync("models", "iris/routing.json"));
         Assert.Single(await queue.PeekAsync("score-requests"));
+    }
+
+    [Fact]
+    public void AddShipyardStorage_ReadsTheSettingsOnce_BlobStoreAndQueueShareOneSelection()
+    {
+        var configuration = StorageConnectionTests.Config(("AzureWebJobsStorage:accountName", "shipyardsa"));
+        var services = new ServiceCollection().AddShipyardStorage(configuration).BuildServiceProvider();
+
+        // Settings changed after start are not re-read: the stores come from the selection made at registration (one
+        // parse, one credential), so a later change can neither swap the store nor fail the first request.
+        configuration["AzureWebJobsStorage:accountName"] = "Not_An_Account";
+        var storage = services.GetRequiredService<SelectedStorage>();
+        var store = Assert.IsType<AzureBlobStore>(services.GetRequiredService<IBlobStore>());
+        var queue = Assert.IsType<AzureMessageQueue>(services.GetRequiredService<IMessageQueue>());
+
+        Assert.Equal(new Uri("https://shipyardsa.blob.core.windows.net"), store.Endpoint);
+        Assert.Equal(new Uri("https://shipyardsa.queue.core.windows.net"), queue.Endpoint);
+        Assert.IsType<Azure.Identity.DefaultAzureCredential>(storage.Connection!.Credential);
+        Assert.Throws<ArgumentException>(() => StorageFactory.Select(configuration)); // a fresh read would refuse it
     }
 }

@@ -6,43 +6,25 @@ using Xunit;
 
 namespace Shipyard.Tests.Models;
 
-/// <summary>Reads a bundled package's samples.csv (plain comma-separated numbers and labels, no quoting) into instances and expectations.</summary>
-internal sealed record SampleData(string Model, string Version, string[] Features, List<double[]> Rows, List<string> Labels, List<Dictionary<string, double>> Probabilities, List<double> Values)
+/// <summary>
+/// A numeric view of a bundled package's samples, read by <see cref="SampleCases.Load"/> (the one samples.csv reader):
+/// each row's feature values in header order, and the expected labels, probabilities or values in row order.
+/// </summary>
+internal sealed record SampleData(string Model, string Version, string[] Features, List<double[]> Rows, List<string> Labels, List<IReadOnlyDictionary<string, double>> Probabilities, List<double> Values)
 {
     /// <summary>Every bundled package with samples, as theory data (model, version).</summary>
     public static TheoryData<string, string> Packages() => SampleCases.PackageData();
 
+    /// <summary>The samples of <paramref name="model"/> version <paramref name="version"/> (every bundled package's features are numeric).</summary>
     public static SampleData Load(string model, string version)
     {
-        var lines = File.ReadAllLines(Path.Combine(RepoPaths.Models, model, version, "samples.csv")).Where(l => l.Length > 0).ToArray();
-        var header = lines[0].Split(',');
-        var features = header.TakeWhile(h => !h.StartsWith("expected_", StringComparison.Ordinal)).ToArray();
-        var data = new SampleData(model, version, features, [], [], [], []);
-        foreach (var line in lines.Skip(1))
-        {
-            var cells = line.Split(',');
-            data.Rows.Add(cells.Take(features.Length).Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray());
-            var probs = new Dictionary<string, double>(StringComparer.Ordinal);
-            for (var i = features.Length; i < header.Length; i++)
-            {
-                if (header[i] == "expected_label")
-                {
-                    data.Labels.Add(cells[i]);
-                }
-                else if (header[i] == "expected_value")
-                {
-                    data.Values.Add(double.Parse(cells[i], CultureInfo.InvariantCulture));
-                }
-                else if (header[i].StartsWith("expected_probability_", StringComparison.Ordinal))
-                {
-                    probs[header[i]["expected_probability_".Length..]] = double.Parse(cells[i], CultureInfo.InvariantCulture);
-                }
-            }
-
-            data.Probabilities.Add(probs);
-        }
-
-        return data;
+        var samples = SampleCases.Load(model, version);
+        var features = samples.Features.ToArray();
+        return new SampleData(model, version, features,
+            [.. samples.Cases.Select(c => features.Select(f => (double)c.Instance[f]).ToArray())],
+            [.. samples.Cases.Select(c => c.ExpectedLabel).OfType<string>()],
+            [.. samples.Cases.Select(c => c.ExpectedProbabilities)],
+            [.. samples.Cases.Select(c => c.ExpectedValue).OfType<double>()]);
     }
 
     /// <summary>The rows [start, start+count) as a request's <c>instances</c> array.</summary>

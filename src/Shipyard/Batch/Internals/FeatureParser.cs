@@ -70,7 +70,7 @@ internal static class FeatureParser
             text = cell.ToString();
             if (outOfRange == RangePolicy.Reject && InstanceValidator.OutsideCategories(categories, text))
             {
-                return $"'{Shorten(text)}' is not one of the declared categories";
+                return $"'{UserText.Shorten(text, 40)}' is not one of the declared categories";
             }
 
             return null;
@@ -122,20 +122,18 @@ internal static class FeatureParser
 
     private static string Describe(Problem problem, FeatureSpec feature, double number, ReadOnlySpan<char> cell) => problem switch
     {
-        Problem.NotFinite => $"expected a finite number, found '{Shorten(cell)}'",
-        Problem.NotIntegral => $"expected an integer, found '{Shorten(cell)}'",
-        Problem.NotACategory => $"'{Shorten(cell)}' is not one of the declared categories",
+        Problem.NotFinite => $"expected a finite number, found '{UserText.Shorten(cell, 40)}'",
+        Problem.NotIntegral => $"expected an integer, found '{UserText.Shorten(cell, 40)}'",
+        Problem.NotACategory => $"'{UserText.Shorten(cell, 40)}' is not one of the declared categories",
         Problem.BelowMin => string.Create(CultureInfo.InvariantCulture, $"{number} is below the minimum {feature.Min}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{number} is above the maximum {feature.Max}"),
     };
 
     private static string NotANumber(FeatureSpec feature, ReadOnlySpan<char> cell) =>
-        feature.Type == FeatureType.Int ? $"expected an integer, found '{Shorten(cell)}'" : $"expected a number, found '{Shorten(cell)}'";
+        feature.Type == FeatureType.Int ? $"expected an integer, found '{UserText.Shorten(cell, 40)}'" : $"expected a number, found '{UserText.Shorten(cell, 40)}'";
 
     private static bool IsNaN(ReadOnlySpan<byte> value) =>
         value.Length == 3 && (value[0] | 0x20) == 'n' && (value[1] | 0x20) == 'a' && (value[2] | 0x20) == 'n';
-
-    private static string Shorten(ReadOnlySpan<char> value) => value.Length > 40 ? string.Concat(value[..40], "…") : value.ToString();
 
     private enum Problem
     {

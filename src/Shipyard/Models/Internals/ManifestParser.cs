@@ -111,13 +111,13 @@ internal static class ManifestParser
         var name = r.String(root, "", "name", required: true);
         if (name is not null && !IsValidName(name))
         {
-            r.Add("name", $"'{Shorten(name)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters, starting with a letter or digit)");
+            r.Add("name", $"'{UserText.Shorten(name, 64)}' is not a valid model name (lowercase letters, digits and '-', 1-64 characters, starting with a letter or digit)");
         }
 
         var version = r.String(root, "", "version", required: true);
         if (version is not null && !IsValidVersion(version))
         {
-            r.Add("version", $"'{Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as \"1\")");
+            r.Add("version", $"'{UserText.Shorten(version, 64)}' is not a valid version (a positive integer without leading zeros, such as \"1\")");
         }
 
         var task = r.Enum(root, "", "task", true, Tasks, "binary-classification, multiclass-classification or regression");
@@ -194,7 +194,7 @@ internal static class ManifestParser
             var fname = r.String(item, path, "name", required: true);
             if (fname is not null && !names.Add(fname))
             {
-                r.Add($"{path}.name", $"duplicate feature name '{Shorten(fname)}'");
+                r.Add($"{path}.name", $"duplicate feature name '{UserText.Shorten(fname, 64)}'");
             }
 
             var type = r.Enum(item, path, "type", true, FeatureTypes, "float, int or string");
@@ -269,7 +269,7 @@ internal static class ManifestParser
             }
             else if (categories.Contains(value))
             {
-                r.Add(cpath, $"duplicate category '{Shorten(value)}'");
+                r.Add(cpath, $"duplicate category '{UserText.Shorten(value, 64)}'");
             }
             else
             {
@@ -309,7 +309,7 @@ internal static class ManifestParser
             }
             else if (labels.Contains(item.GetString()!))
             {
-                r.Add(path, $"duplicate label '{Shorten(item.GetString()!)}'");
+                r.Add(path, $"duplicate label '{UserText.Shorten(item.GetString()!, 64)}'");
             }
             else
             {
@@ -352,7 +352,7 @@ internal static class ManifestParser
                 var input = ParseInput(item, $"onnx.inputs[{i++}]", features, r);
                 if (input is not null && !names.Add(input.Name))
                 {
-                    r.Add($"onnx.inputs[{i - 1}].name", $"duplicate input name '{Shorten(input.Name)}'");
+                    r.Add($"onnx.inputs[{i - 1}].name", $"duplicate input name '{UserText.Shorten(input.Name, 64)}'");
                 }
                 else if (input is not null)
                 {
@@ -416,11 +416,11 @@ internal static class ManifestParser
                 var spec = features?.Find(x => x.Name == fname);
                 if (features is not null && spec is null)
                 {
-                    r.Add(fpath, $"unknown feature '{Shorten(fname)}' (not in features)");
+                    r.Add(fpath, $"unknown feature '{UserText.Shorten(fname, 64)}' (not in features)");
                 }
                 else if (spec is not null && !CanPack(spec.Type, elementType))
                 {
-                    r.Add(fpath, $"feature '{Shorten(fname)}' of type {Lower(spec.Type)} cannot be packed into a {Lower(elementType)} tensor");
+                    r.Add(fpath, $"feature '{UserText.Shorten(fname, 64)}' of type {Lower(spec.Type)} cannot be packed into a {Lower(elementType)} tensor");
                 }
 
                 packed.Add(fname);
@@ -432,7 +432,7 @@ internal static class ManifestParser
             {
                 if (!CanPack(spec.Type, elementType))
                 {
-                    r.Add($"{path}.features", $"omitted, so every feature is packed, but feature '{Shorten(spec.Name)}' of type {Lower(spec.Type)} cannot be packed into a {Lower(elementType)} tensor");
+                    r.Add($"{path}.features", $"omitted, so every feature is packed, but feature '{UserText.Shorten(spec.Name, 64)}' of type {Lower(spec.Type)} cannot be packed into a {Lower(elementType)} tensor");
                 }
 
                 packed.Add(spec.Name);
@@ -470,6 +470,4 @@ internal static class ManifestParser
 
     private static string Lower<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
-
-    private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "…";
 }

@@ -31,29 +31,34 @@ internal static class RoutingSerializer
 
         using (doc)
         {
-            var errors = new List<string>();
-            var r = new JsonFieldReader(errors);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new ManifestException($"routing.json: expected a JSON object, got {JsonFieldReader.Describe(root)}");
-            }
-
-            var routing = new ModelRouting
-            {
-                Production = VersionField(root, "", "production", r),
-                Staging = VersionField(root, "", "staging", r),
-                Shadow = VersionField(root, "", "shadow", r),
-                Canary = ParseCanary(root, r),
-                History = ParseHistory(root, r),
-            };
-            if (errors.Count > 0)
-            {
-                throw new ManifestException(errors);
-            }
-
-            return routing;
+            return Read(doc.RootElement);
         }
+    }
+
+    /// <summary>Reads a routing from JSON already parsed (a request body).</summary>
+    public static ModelRouting Read(JsonElement root)
+    {
+        var errors = new List<string>();
+        var r = new JsonFieldReader(errors);
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ManifestException($"routing.json: expected a JSON object, got {JsonFieldReader.Describe(root)}");
+        }
+
+        var routing = new ModelRouting
+        {
+            Production = VersionField(root, "", "production", r),
+            Staging = VersionField(root, "", "staging", r),
+            Shadow = VersionField(root, "", "shadow", r),
+            Canary = ParseCanary(root, r),
+            History = ParseHistory(root, r),
+        };
+        if (errors.Count > 0)
+        {
+            throw new ManifestException(errors);
+        }
+
+        return routing;
     }
 
     public static byte[] Serialize(ModelRouting routing)
@@ -121,7 +126,7 @@ internal static class RoutingSerializer
         {
             if (version is not null && !ManifestParser.IsValidVersion(version))
             {
-                errors.Add($"{path}: '{Shorten(version)}' is not a valid version (a positive integer without leading zeros, such as \"1\")");
+                errors.Add($"{path}: '{UserText.Shorten(version, 64)}' is not a valid version (a positive integer without leading zeros, such as \"1\")");
             }
         }
     }
@@ -139,7 +144,7 @@ internal static class RoutingSerializer
         }
 
         r.Add(JsonFieldReader.Join(prefix, name), v.ValueKind == JsonValueKind.String
-            ? $"'{Shorten(v.GetString()!)}' is not a valid version (a positive integer without leading zeros, such as \"1\")"
+            ? $"'{UserText.Shorten(v.GetString()!, 64)}' is not a valid version (a positive integer without leading zeros, such as \"1\")"
             : $"expected a version string such as \"1\", got {JsonFieldReader.Describe(v)}");
         return null;
     }
@@ -209,6 +214,4 @@ internal static class RoutingSerializer
             w.WriteString(name, value);
         }
     }
-
-    private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "…";
 }

@@ -3,14 +3,14 @@ using NCrontab;
 namespace Shipyard.Monitoring;
 
 /// <summary>
-/// A six-field NCRONTAB expression, as the Functions timer trigger reads <c>DRIFT_SCHEDULE</c>:
+/// The drift check's schedule: a six-field NCRONTAB expression, as the Functions timer trigger reads <c>DRIFT_SCHEDULE</c>:
 /// <c>{second} {minute} {hour} {day} {month} {day-of-week}</c>
 /// (https://learn.microsoft.com/azure/azure-functions/functions-bindings-timer#ncrontab-expressions), parsed and
 /// evaluated by NCrontab 3.4 (the library the Functions host uses) with seconds, so the standalone scheduler fires when
 /// the timer trigger would. Times are UTC (Linux Consumption and Flex plans have no WEBSITE_TIME_ZONE). Immutable and
 /// thread-safe.
 /// </summary>
-public sealed class NcrontabSchedule
+public sealed class TimerSchedule
 {
     // Searching further than this finds nothing a valid expression could still produce (leap days repeat within 8 years).
     private const int SearchYears = 9;
@@ -18,7 +18,7 @@ public sealed class NcrontabSchedule
 
     private readonly CrontabSchedule _schedule;
 
-    private NcrontabSchedule(string expression, CrontabSchedule schedule)
+    private TimerSchedule(string expression, CrontabSchedule schedule)
     {
         Expression = expression;
         _schedule = schedule;
@@ -29,7 +29,7 @@ public sealed class NcrontabSchedule
 
     /// <summary>Parses <paramref name="expression"/>.</summary>
     /// <exception cref="FormatException">The expression is not a valid six-field NCRONTAB, or never occurs; the message quotes it and says why.</exception>
-    public static NcrontabSchedule Parse(string expression)
+    public static TimerSchedule Parse(string expression)
     {
         ArgumentNullException.ThrowIfNull(expression);
         var parts = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -49,7 +49,7 @@ public sealed class NcrontabSchedule
             throw new FormatException($"NCRONTAB '{expression}': {e.Message}", e);
         }
 
-        var schedule = new NcrontabSchedule(expression, parsed);
+        var schedule = new TimerSchedule(expression, parsed);
         var start = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var end = start.AddYears(SearchYears);
         if (parsed.GetNextOccurrence(start, end) >= end)
@@ -61,7 +61,7 @@ public sealed class NcrontabSchedule
     }
 
     /// <summary>Parses <paramref name="expression"/>, or returns false with the reason in <paramref name="error"/>.</summary>
-    public static bool TryParse(string expression, out NcrontabSchedule? schedule, out string? error)
+    public static bool TryParse(string expression, out TimerSchedule? schedule, out string? error)
     {
         try
         {

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Shipyard.Server.Tests.Monitoring;
 
-public sealed class NcrontabScheduleTests
+public sealed class TimerScheduleTests
 {
     private static readonly DateTimeOffset s_start = new(2026, 11, 22, 10, 17, 42, 500, TimeSpan.Zero); // a Sunday
 
@@ -13,7 +13,7 @@ public sealed class NcrontabScheduleTests
 
     private static List<DateTimeOffset> Next(string expression, DateTimeOffset after, int count)
     {
-        var schedule = NcrontabSchedule.Parse(expression);
+        var schedule = TimerSchedule.Parse(expression);
         var result = new List<DateTimeOffset>();
         for (var i = 0; i < count; i++)
         {
@@ -34,7 +34,7 @@ public sealed class NcrontabScheduleTests
     public void Next_Hourly_IsOnTheHourAndStrictlyAfter()
     {
         Assert.Equal([At(11, 22, 11, 0, 0), At(11, 22, 12, 0, 0)], Next("0 0 * * * *", s_start, 2));
-        Assert.Equal(At(11, 22, 12, 0, 0), NcrontabSchedule.Parse("0 0 * * * *").GetNextOccurrence(At(11, 22, 11, 0, 0)));
+        Assert.Equal(At(11, 22, 12, 0, 0), TimerSchedule.Parse("0 0 * * * *").GetNextOccurrence(At(11, 22, 11, 0, 0)));
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public sealed class NcrontabScheduleTests
     [Fact]
     public void Next_Names_AreAccepted()
     {
-        Assert.Equal(At(1, 1, 0, 0, 0, 2027), NcrontabSchedule.Parse("0 0 0 1 Jan *").GetNextOccurrence(s_start));
-        Assert.Equal(At(11, 29, 0, 0, 0), NcrontabSchedule.Parse("0 0 0 * * SUN").GetNextOccurrence(s_start));
+        Assert.Equal(At(1, 1, 0, 0, 0, 2027), TimerSchedule.Parse("0 0 0 1 Jan *").GetNextOccurrence(s_start));
+        Assert.Equal(At(11, 29, 0, 0, 0), TimerSchedule.Parse("0 0 0 * * SUN").GetNextOccurrence(s_start));
     }
 
     /// <summary>What NCrontab (the Functions host's parser) accepts, the scheduler accepts, and reads the same way:
@@ -76,27 +76,27 @@ public sealed class NcrontabScheduleTests
     [InlineData("0 30-10 * * * *")]
     public void Next_OddFieldsTheHostAccepts_FireWhereTheHostWould(string expression)
     {
-        Assert.Equal(At(11, 22, 10, 18, 0), NcrontabSchedule.Parse(expression).GetNextOccurrence(s_start));
+        Assert.Equal(At(11, 22, 10, 18, 0), TimerSchedule.Parse(expression).GetNextOccurrence(s_start));
     }
 
     [Fact]
     public void Next_DayAndDayOfWeek_BothMustMatch()
     {
         // Friday the 13th after 22 Nov 2026: August 2027.
-        Assert.Equal(At(8, 13, 0, 0, 0, 2027), NcrontabSchedule.Parse("0 0 0 13 * Fri").GetNextOccurrence(s_start));
+        Assert.Equal(At(8, 13, 0, 0, 0, 2027), TimerSchedule.Parse("0 0 0 13 * Fri").GetNextOccurrence(s_start));
     }
 
     [Fact]
     public void Next_LeapDay_FoundYearsAhead()
     {
-        Assert.Equal(At(2, 29, 12, 0, 0, 2028), NcrontabSchedule.Parse("0 0 12 29 2 *").GetNextOccurrence(s_start));
+        Assert.Equal(At(2, 29, 12, 0, 0, 2028), TimerSchedule.Parse("0 0 12 29 2 *").GetNextOccurrence(s_start));
     }
 
     [Fact]
     public void Next_NonUtcInput_IsComparedInUtc()
     {
         var plusTwo = new DateTimeOffset(2026, 11, 22, 12, 17, 42, TimeSpan.FromHours(2)); // 10:17:42 UTC
-        Assert.Equal(At(11, 22, 11, 0, 0), NcrontabSchedule.Parse("0 0 * * * *").GetNextOccurrence(plusTwo));
+        Assert.Equal(At(11, 22, 11, 0, 0), TimerSchedule.Parse("0 0 * * * *").GetNextOccurrence(plusTwo));
     }
 
     [Theory]
@@ -113,9 +113,9 @@ public sealed class NcrontabScheduleTests
     [InlineData("0 0 0 31 2 *", "NCRONTAB '0 0 0 31 2 *' never occurs: no selected month has the selected day.")]
     public void Parse_Invalid_ThrowsNamingTheField(string expression, string message)
     {
-        var error = Assert.Throws<FormatException>(() => NcrontabSchedule.Parse(expression));
+        var error = Assert.Throws<FormatException>(() => TimerSchedule.Parse(expression));
         Assert.Equal(message, error.Message);
-        Assert.False(NcrontabSchedule.TryParse(expression, out _, out var reason));
+        Assert.False(TimerSchedule.TryParse(expression, out _, out var reason));
         Assert.Equal(message, reason);
     }
 }
