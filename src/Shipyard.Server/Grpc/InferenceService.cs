@@ -92,9 +92,17 @@ internal sealed class InferenceService(ModelRegistry registry, PredictionService
             throw problem;
         }
 
-        var requestKey = KServeRequestKey.Pick(call.RequestKey, context.RequestHeaders.GetValue(RequestKeyMetadata));
+        var requestKey = KServeRequestKey.Pick(call.RequestKey, RequestKeyHeader(context));
         var response = await predictions.InferAsync(call.ModelName, version, call.Request!, requestKey, context.CancellationToken).ConfigureAwait(false);
         return new GrpcInferOutput(response, call.RawOutputs);
+    }
+
+    /// <summary>The <c>x-request-key</c> metadata (the last one, as <see cref="Metadata.GetValue"/> gives it), read from the
+    /// HTTP/2 headers: <see cref="ServerCallContext.RequestHeaders"/> would copy every header into a new collection per call.</summary>
+    private static string? RequestKeyHeader(ServerCallContext context)
+    {
+        var values = context.GetHttpContext().Request.Headers[RequestKeyMetadata];
+        return values.Count > 0 ? values[values.Count - 1] : null;
     }
 
     // The protocol's empty string is "no version": routing decides.
