@@ -147,6 +147,10 @@ internal static class GrpcInferRequestReader
                         {
                             binaryOutput = Parameter.Read(value, withText: false);
                         }
+                        else
+                        {
+                            Parameter.Read(value, withText: false); // not used, but it must be valid
+                        }
 
                         break;
                     case InputsField:
