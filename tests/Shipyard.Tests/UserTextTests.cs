@@ -24,4 +24,17 @@ public sealed class UserTextTests
     {
         Assert.Equal(new string('y', 80) + "…", UserText.Shorten(new string('y', 5000)));
     }
+
+    [Theory]
+    [InlineData("{}", "an object")]
+    [InlineData("[]", "an array")]
+    [InlineData("\"x\"", "a string")]
+    [InlineData("1.5", "a number")]
+    [InlineData("false", "a boolean")]
+    [InlineData("null", "null")]
+    public void Describe_NamesTheKind(string json, string expected)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(expected, UserText.Describe(document.RootElement.ValueKind));
+    }
 }

@@ -151,7 +151,7 @@ public static class AdminApi
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new RequestRejectedException(400, "One or more inputs are invalid.", [$"body: expected {{\"alias\":\"production\",\"version\":\"2\"}}, got {PredictBody.Describe(root.ValueKind)}."]);
+            throw new RequestRejectedException(400, "One or more inputs are invalid.", [$"body: expected {{\"alias\":\"production\",\"version\":\"2\"}}, got {UserText.Describe(root.ValueKind)}."]);
         }
 
         var errors = new List<string>();

@@ -16,7 +16,7 @@ internal static class InferBody
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid([$"body: expected a JSON object {{\"inputs\":[…]}}, got {PredictBody.Describe(root.ValueKind)}."]);
+            throw Invalid([$"body: expected a JSON object {{\"inputs\":[…]}}, got {UserText.Describe(root.ValueKind)}."]);
         }
 
         var errors = new List<string>();
@@ -37,7 +37,7 @@ internal static class InferBody
             }
             else
             {
-                errors.Add($"id: expected a string, got {PredictBody.Describe(idElement.ValueKind)}.");
+                errors.Add($"id: expected a string, got {UserText.Describe(idElement.ValueKind)}.");
             }
         }
 
@@ -48,7 +48,7 @@ internal static class InferBody
         }
         else if (inputsElement.ValueKind != JsonValueKind.Array || inputsElement.GetArrayLength() == 0)
         {
-            errors.Add($"inputs: expected a non-empty array of tensors, got {PredictBody.Describe(inputsElement.ValueKind)}.");
+            errors.Add($"inputs: expected a non-empty array of tensors, got {UserText.Describe(inputsElement.ValueKind)}.");
         }
         else
         {
@@ -69,7 +69,7 @@ internal static class InferBody
         {
             if (parameters.ValueKind != JsonValueKind.Object)
             {
-                errors.Add($"parameters: expected an object, got {PredictBody.Describe(parameters.ValueKind)}.");
+                errors.Add($"parameters: expected an object, got {UserText.Describe(parameters.ValueKind)}.");
             }
             else if (parameters.TryGetProperty(KServeRequestKey.Parameter, out var key))
             {
@@ -79,7 +79,7 @@ internal static class InferBody
                 }
                 else
                 {
-                    errors.Add($"parameters.{KServeRequestKey.Parameter}: expected a string, got {PredictBody.Describe(key.ValueKind)}.");
+                    errors.Add($"parameters.{KServeRequestKey.Parameter}: expected a string, got {UserText.Describe(key.ValueKind)}.");
                 }
             }
         }
@@ -89,7 +89,7 @@ internal static class InferBody
         {
             if (outputsElement.ValueKind != JsonValueKind.Array)
             {
-                errors.Add($"outputs: expected an array of {{\"name\":…}}, got {PredictBody.Describe(outputsElement.ValueKind)}.");
+                errors.Add($"outputs: expected an array of {{\"name\":…}}, got {UserText.Describe(outputsElement.ValueKind)}.");
             }
             else
             {
@@ -123,7 +123,7 @@ internal static class InferBody
     {
         if (tensor.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"{path}: expected a tensor object, got {PredictBody.Describe(tensor.ValueKind)}.");
+            errors.Add($"{path}: expected a tensor object, got {UserText.Describe(tensor.ValueKind)}.");
             return null;
         }
 
@@ -171,7 +171,7 @@ internal static class InferBody
         }
         else if (data.ValueKind != JsonValueKind.Array)
         {
-            errors.Add($"{path}.data: expected an array, got {PredictBody.Describe(data.ValueKind)}.");
+            errors.Add($"{path}.data: expected an array, got {UserText.Describe(data.ValueKind)}.");
         }
 
         if (errors.Count > before)

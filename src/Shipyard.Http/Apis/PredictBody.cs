@@ -12,7 +12,7 @@ internal static class PredictBody
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid([$"body: expected a JSON object {{\"instances\":[…]}}, got {Describe(root.ValueKind)}."]);
+            throw Invalid([$"body: expected a JSON object {{\"instances\":[…]}}, got {UserText.Describe(root.ValueKind)}."]);
         }
 
         var errors = new List<string>();
@@ -35,7 +35,7 @@ internal static class PredictBody
                 errors.Insert(0, "instances: required; send {\"instances\":[{\"<feature>\": value, …}]}.");
                 break;
             case { ValueKind: not JsonValueKind.Array } other:
-                errors.Insert(0, $"instances: expected an array of objects, got {Describe(other.ValueKind)}.");
+                errors.Insert(0, $"instances: expected an array of objects, got {UserText.Describe(other.ValueKind)}.");
                 break;
             case { } array when array.GetArrayLength() == 0:
                 errors.Insert(0, "instances: expected at least one instance.");
@@ -54,18 +54,6 @@ internal static class PredictBody
 
         return instances!.Value;
     }
-
-    internal static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
-
     private static RequestRejectedException Invalid(IReadOnlyList<string> errors) =>
         new(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -47,9 +48,10 @@ public sealed class AuthenticationResultCache
     /// Hashing both sides makes the comparison time independent of the keys' lengths and contents.</summary>
     public Task<AuthenticateResult>? ForKey(string key)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var snapshot = Current;
         Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(key), presented);
+        Hash(key, presented);
         Task<AuthenticateResult>? match = null;
         foreach (var (hash, result) in snapshot.Keys)
         {
@@ -61,6 +63,23 @@ public sealed class AuthenticationResultCache
         }
 
         return match;
+    }
+
+    // SHA-256 of the key's UTF-8 bytes, encoded on the stack (or in a pooled array for an unusually long header) rather
+    // than in a new array per request; the bytes are cleared after hashing.
+    private static void Hash(string key, Span<byte> hash)
+    {
+        const int StackBytes = 256;
+        var max = Encoding.UTF8.GetMaxByteCount(key.Length);
+        var rented = max > StackBytes ? ArrayPool<byte>.Shared.Rent(max) : null;
+        var utf8 = rented ?? stackalloc byte[StackBytes];
+        var length = Encoding.UTF8.GetBytes(key, utf8);
+        SHA256.HashData(utf8[..length], hash);
+        CryptographicOperations.ZeroMemory(utf8[..length]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>A loggable id for a key: "key:" and the first 12 hex digits of its SHA-256.</summary>

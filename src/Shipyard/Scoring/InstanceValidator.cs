@@ -23,7 +23,7 @@ public static class InstanceValidator
         limits ??= DefaultLimits;
         if (instances.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidInputException("instances", $"expected an array of objects, got {Describe(instances)}");
+            throw new InvalidInputException("instances", $"expected an array of objects, got {UserText.Describe(instances.ValueKind)}");
         }
 
         var count = instances.GetArrayLength();
@@ -61,7 +61,7 @@ public static class InstanceValidator
     {
         if (instance.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(Path(index), $"expected an object of feature values, got {Describe(instance)}");
+            errors.Add(Path(index), $"expected an object of feature values, got {UserText.Describe(instance.ValueKind)}");
             return;
         }
 
@@ -132,7 +132,7 @@ public static class InstanceValidator
             case FeatureType.Float:
                 if (value.ValueKind != JsonValueKind.Number)
                 {
-                    errors.Add(path.ToString(), $"expected a number, got {Describe(value)}");
+                    errors.Add(path.ToString(), $"expected a number, got {UserText.Describe(value.ValueKind)}");
                     return;
                 }
 
@@ -142,7 +142,7 @@ public static class InstanceValidator
             case FeatureType.Int:
                 if (value.ValueKind != JsonValueKind.Number)
                 {
-                    errors.Add(path.ToString(), $"expected an integer, got {Describe(value)}");
+                    errors.Add(path.ToString(), $"expected an integer, got {UserText.Describe(value.ValueKind)}");
                     return;
                 }
 
@@ -158,7 +158,7 @@ public static class InstanceValidator
             default:
                 if (value.ValueKind != JsonValueKind.String)
                 {
-                    errors.Add(path.ToString(), $"expected a string, got {Describe(value)}");
+                    errors.Add(path.ToString(), $"expected a string, got {UserText.Describe(value.ValueKind)}");
                     return;
                 }
 
@@ -362,18 +362,6 @@ public static class InstanceValidator
     private static string Path(int index) => string.Create(CultureInfo.InvariantCulture, $"instances[{index}]");
 
     private static string Path(int index, string field) => string.Create(CultureInfo.InvariantCulture, $"instances[{index}].{UserText.Shorten(field, 64)}");
-
-    internal static string Describe(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
-
     /// <summary>Where a value sits, formatted only when an error is reported: <c>instances[3].name</c> or, for KServe tensors, <c>name[3]</c>.</summary>
     internal readonly record struct ValuePath(int Index, string Name, bool Tensor)
     {

@@ -149,16 +149,6 @@ internal sealed class JsonFieldReader(List<string> errors)
     }
 
     /// <summary>A short description of a JSON value for error messages (never the whole value: it may be huge).</summary>
-    public static string Describe(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "the number " + Truncate(v.GetRawText()),
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
-
-    private static string Truncate(string s) => s.Length <= 32 ? s : s[..32] + "…";
+    public static string Describe(JsonElement v) =>
+        v.ValueKind == JsonValueKind.Number ? "the number " + UserText.Shorten(v.GetRawText(), 32) : UserText.Describe(v.ValueKind);
 }

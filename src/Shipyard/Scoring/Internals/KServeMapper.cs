@@ -315,7 +315,7 @@ internal static class KServeMapper
     {
         if (data.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidInputException(Path(), $"expected an array, got {InstanceValidator.Describe(data)}");
+            throw new InvalidInputException(Path(), $"expected an array, got {UserText.Describe(data.ValueKind)}");
         }
 
         var result = new List<JsonElement>((int)Math.Min(expected, 1 << 20));

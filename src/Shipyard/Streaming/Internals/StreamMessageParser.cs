@@ -24,7 +24,7 @@ internal static class StreamMessageParser
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new InputError("$", $"expected a JSON object, got {Describe(root.ValueKind)}"));
+            errors.Add(new InputError("$", $"expected a JSON object, got {UserText.Describe(root.ValueKind)}"));
             return null;
         }
 
@@ -56,7 +56,7 @@ internal static class StreamMessageParser
         }
         else if (instances.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(new InputError("instances", $"expected an array, got {Describe(instances.ValueKind)}"));
+            errors.Add(new InputError("instances", $"expected an array, got {UserText.Describe(instances.ValueKind)}"));
         }
 
         return errors.Count == 0 ? new StreamMessage(id!, model!, version, instances.Clone(), replyTo) : null;
@@ -76,20 +76,10 @@ internal static class StreamMessageParser
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            errors.Add(new InputError(name, $"expected a string, got {Describe(value.ValueKind)}"));
+            errors.Add(new InputError(name, $"expected a string, got {UserText.Describe(value.ValueKind)}"));
             return null;
         }
 
         return value.GetString();
     }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
 }
