@@ -1,4 +1,6 @@
 using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Shipyard.Http.Hosting;
@@ -31,6 +33,8 @@ public static partial class GrpcHostingExtensions
             // (HTTP 404, which gRPC clients read as UNIMPLEMENTED).
             options.IgnoreUnknownServices = true;
         });
+        builder.Services.AddSingleton<InferenceService>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<InferenceService>, InferenceServiceMethods>());
         builder.Services.AddOptions<GrpcServiceOptions>().Configure<IOptions<HttpServerOptions>>((grpc, http) =>
             grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, http.Value.MaxRequestBodyBytes));
 

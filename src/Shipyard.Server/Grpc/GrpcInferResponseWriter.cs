@@ -1,134 +1,267 @@
-using System.Buffers.Binary;
 using System.Text;
-using Google.Protobuf;
-using Inference;
+using Grpc.Core;
 using Shipyard.Scoring;
 
 namespace Shipyard.Server.Grpc;
 
 /// <summary>
-/// Writes the domain's <see cref="InferResponse"/> (the answer REST serializes as JSON) as a gRPC <c>ModelInferResponse</c>:
-/// the same model, version, id, parameters (string parameters: <c>predictionIds</c>) and output tensors. Elements go in the contents field of their datatype (BYTES:
-/// <c>bytes_contents</c> as UTF-8, FP32: <c>fp32_contents</c>, …) or, when the caller asked
-/// (<see cref="GrpcInferRequestReader"/>), in <c>raw_output_contents</c>: one entry per output, little-endian, BYTES elements
-/// each a 4-byte little-endian length and the UTF-8 text (the protocol's raw layout).
+/// Writes the domain's <see cref="InferResponse"/> (the answer REST serializes as JSON) as a gRPC <c>ModelInferResponse</c>
+/// straight onto the wire (grpc_predict_v2.proto's field numbers; no generated message objects built per call): the same
+/// model, version, id, parameters (string parameters: <c>predictionIds</c>) and output tensors. Elements go in the contents
+/// field of their datatype (BYTES: <c>bytes_contents</c> as UTF-8, FP32: <c>fp32_contents</c>, …, packed as proto3 packs
+/// them) or, when the caller asked (<see cref="GrpcInferRequestReader"/>), in <c>raw_output_contents</c>: one entry per
+/// output, little-endian, BYTES elements each a 4-byte little-endian length and the UTF-8 text (the protocol's raw layout).
 /// </summary>
 internal static class GrpcInferResponseWriter
 {
-    /// <summary>The gRPC answer for <paramref name="response"/>.</summary>
-    public static ModelInferResponse Write(InferResponse response, bool raw)
+    // ModelInferResponse fields.
+    private const int ModelNameField = 1;
+    private const int ModelVersionField = 2;
+    private const int IdField = 3;
+    private const int ParametersField = 4;
+    private const int OutputsField = 5;
+    private const int RawOutputContentsField = 6;
+
+    // InferOutputTensor fields.
+    private const int TensorNameField = 1;
+    private const int TensorDatatypeField = 2;
+    private const int TensorShapeField = 3;
+    private const int TensorContentsField = 5;
+
+    // InferTensorContents fields.
+    private const int Int64Contents = 3;
+    private const int Fp32Contents = 6;
+    private const int Fp64Contents = 7;
+    private const int BytesContents = 8;
+
+    // Map entries (key 1, value 2) and InferParameter's string_param (3).
+    private const int EntryKeyField = 1;
+    private const int EntryValueField = 2;
+    private const int StringParamField = 3;
+
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+
+    /// <summary>Serializes <paramref name="output"/> as the call's response message.</summary>
+    public static void Write(GrpcInferOutput output, SerializationContext context)
     {
-        ArgumentNullException.ThrowIfNull(response);
-        var message = new ModelInferResponse { ModelName = response.ModelName, ModelVersion = response.ModelVersion, Id = response.Id ?? "" };
-        if (response.Parameters is { } parameters)
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(context);
+        var response = output.Response;
+        var outputs = response.Outputs;
+
+        // Each output's tensor size and its contents' (typed) or raw entry's size, computed once: they prefix what they size.
+        Span<int> sizes = outputs.Count <= 16 ? stackalloc int[outputs.Count * 2] : new int[outputs.Count * 2];
+        var size = ProtoWireWriter.StringFieldSize(ModelNameField, response.ModelName)
+            + ProtoWireWriter.StringFieldSize(ModelVersionField, response.ModelVersion)
+            + ProtoWireWriter.StringFieldSize(IdField, response.Id ?? "");
+        foreach (var (name, value) in response.Parameters ?? Empty)
+        {
+            size += ProtoWireWriter.FieldSize(ParametersField, ParameterEntrySize(name, value));
+        }
+
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            var tensor = outputs[i];
+            var data = output.Raw ? RawSize(tensor.Data) : ContentsSize(tensor.Data);
+            var tensorSize = ProtoWireWriter.StringFieldSize(TensorNameField, tensor.Name)
+                + ProtoWireWriter.StringFieldSize(TensorDatatypeField, tensor.Datatype)
+                + (tensor.Shape.Count > 0 ? ProtoWireWriter.FieldSize(TensorShapeField, ShapeSize(tensor.Shape)) : 0)
+                + (output.Raw ? 0 : ProtoWireWriter.FieldSize(TensorContentsField, data));
+            sizes[2 * i] = tensorSize;
+            sizes[(2 * i) + 1] = data;
+            size += ProtoWireWriter.FieldSize(OutputsField, tensorSize) + (output.Raw ? ProtoWireWriter.FieldSize(RawOutputContentsField, data) : 0);
+        }
+
+        context.SetPayloadLength(size);
+        var buffer = context.GetBufferWriter();
+        var writer = new ProtoWireWriter(buffer.GetSpan(size)[..size]);
+        writer.String(ModelNameField, response.ModelName);
+        writer.String(ModelVersionField, response.ModelVersion);
+        writer.String(IdField, response.Id ?? "");
+        foreach (var (name, value) in response.Parameters ?? Empty)
         {
             // The REST answer's parameters (predictionIds), as the protocol's string parameters.
-            foreach (var (name, value) in parameters)
-            {
-                message.Parameters[name] = new InferParameter { StringParam = value };
-            }
+            writer.LengthDelimited(ParametersField, ParameterEntrySize(name, value));
+            writer.StringAlways(EntryKeyField, name);
+            writer.LengthDelimited(EntryValueField, ProtoWireWriter.FieldSize(StringParamField, Encoding.UTF8.GetByteCount(value)));
+            writer.StringAlways(StringParamField, value);
         }
 
-        foreach (var output in response.Outputs)
+        for (var i = 0; i < outputs.Count; i++)
         {
-            var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = output.Name, Datatype = output.Datatype };
-            tensor.Shape.AddRange(output.Shape);
-            if (raw)
+            var tensor = outputs[i];
+            writer.LengthDelimited(OutputsField, sizes[2 * i]);
+            writer.String(TensorNameField, tensor.Name);
+            writer.String(TensorDatatypeField, tensor.Datatype);
+            if (tensor.Shape.Count > 0)
             {
-                message.RawOutputContents.Add(Raw(output.Data));
-            }
-            else
-            {
-                tensor.Contents = Contents(output.Data);
+                writer.LengthDelimited(TensorShapeField, ShapeSize(tensor.Shape));
+                foreach (var dim in tensor.Shape)
+                {
+                    writer.Varint((ulong)dim);
+                }
             }
 
-            message.Outputs.Add(tensor);
+            if (!output.Raw)
+            {
+                writer.LengthDelimited(TensorContentsField, sizes[(2 * i) + 1]);
+                WriteContents(ref writer, tensor.Data);
+            }
         }
 
-        return message;
+        if (output.Raw)
+        {
+            for (var i = 0; i < outputs.Count; i++)
+            {
+                writer.LengthDelimited(RawOutputContentsField, sizes[(2 * i) + 1]);
+                WriteRaw(ref writer, outputs[i].Data);
+            }
+        }
+
+        if (writer.Position != size)
+        {
+            throw new InvalidOperationException($"The ModelInferResponse writer wrote {writer.Position} bytes of the {size} it sized.");
+        }
+
+        buffer.Advance(size);
+        context.Complete();
     }
 
-    private static InferTensorContents Contents(object data)
+    private static int ParameterEntrySize(string name, string value) =>
+        ProtoWireWriter.FieldSize(EntryKeyField, Encoding.UTF8.GetByteCount(name))
+        + ProtoWireWriter.FieldSize(EntryValueField, ProtoWireWriter.FieldSize(StringParamField, Encoding.UTF8.GetByteCount(value)));
+
+    private static int ShapeSize(IReadOnlyList<long> shape)
     {
-        var contents = new InferTensorContents();
+        var size = 0;
+        foreach (var dim in shape)
+        {
+            size += ProtoWireWriter.VarintSize((ulong)dim);
+        }
+
+        return size;
+    }
+
+    /// <summary>The bytes of the <c>InferTensorContents</c> holding <paramref name="data"/> (one packed or repeated field).</summary>
+    private static int ContentsSize(object data)
+    {
         switch (data)
         {
             case float[] floats:
-                contents.Fp32Contents.AddRange(floats);
-                break;
+                return floats.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Fp32Contents, floats.Length * sizeof(float));
             case double[] doubles:
-                contents.Fp64Contents.AddRange(doubles);
-                break;
+                return doubles.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Fp64Contents, doubles.Length * sizeof(double));
             case long[] longs:
-                contents.Int64Contents.AddRange(longs);
+                var packed = 0;
+                foreach (var value in longs)
+                {
+                    packed += ProtoWireWriter.VarintSize((ulong)value);
+                }
+
+                return longs.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Int64Contents, packed);
+            case string[] texts:
+                var size = 0;
+                foreach (var text in texts)
+                {
+                    size += ProtoWireWriter.FieldSize(BytesContents, Encoding.UTF8.GetByteCount(text));
+                }
+
+                return size;
+            default:
+                throw Unknown(data);
+        }
+    }
+
+    private static void WriteContents(ref ProtoWireWriter writer, object data)
+    {
+        switch (data)
+        {
+            case float[] floats when floats.Length > 0:
+                writer.LengthDelimited(Fp32Contents, floats.Length * sizeof(float));
+                foreach (var value in floats)
+                {
+                    writer.Fixed32(BitConverter.SingleToUInt32Bits(value));
+                }
+
+                break;
+            case double[] doubles when doubles.Length > 0:
+                writer.LengthDelimited(Fp64Contents, doubles.Length * sizeof(double));
+                foreach (var value in doubles)
+                {
+                    writer.Fixed64(BitConverter.DoubleToUInt64Bits(value));
+                }
+
+                break;
+            case long[] longs when longs.Length > 0:
+                var packed = 0;
+                foreach (var value in longs)
+                {
+                    packed += ProtoWireWriter.VarintSize((ulong)value);
+                }
+
+                writer.LengthDelimited(Int64Contents, packed);
+                foreach (var value in longs)
+                {
+                    writer.Varint((ulong)value);
+                }
+
                 break;
             case string[] texts:
                 foreach (var text in texts)
                 {
-                    contents.BytesContents.Add(ByteString.CopyFromUtf8(text));
+                    writer.StringAlways(BytesContents, text);
                 }
 
                 break;
-            default:
-                throw new InvalidOperationException($"An output tensor holds {data.GetType()}, which the gRPC writer does not know.");
         }
-
-        return contents;
     }
 
-    private static ByteString Raw(object data)
+    /// <summary>The bytes of <paramref name="data"/> in the raw layout: little-endian elements, BYTES each a 4-byte length and the UTF-8 text.</summary>
+    private static int RawSize(object data) => data switch
+    {
+        float[] floats => floats.Length * sizeof(float),
+        double[] doubles => doubles.Length * sizeof(double),
+        long[] longs => longs.Length * sizeof(long),
+        string[] texts => texts.Sum(t => 4 + Encoding.UTF8.GetByteCount(t)),
+        _ => throw Unknown(data),
+    };
+
+    private static void WriteRaw(ref ProtoWireWriter writer, object data)
     {
         switch (data)
         {
             case float[] floats:
-            {
-                var bytes = new byte[floats.Length * sizeof(float)];
-                for (var i = 0; i < floats.Length; i++)
+                foreach (var value in floats)
                 {
-                    BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), floats[i]);
+                    writer.Fixed32(BitConverter.SingleToUInt32Bits(value));
                 }
 
-                return UnsafeByteOperations.UnsafeWrap(bytes);
-            }
-
+                break;
             case double[] doubles:
-            {
-                var bytes = new byte[doubles.Length * sizeof(double)];
-                for (var i = 0; i < doubles.Length; i++)
+                foreach (var value in doubles)
                 {
-                    BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(i * sizeof(double)), doubles[i]);
+                    writer.Fixed64(BitConverter.DoubleToUInt64Bits(value));
                 }
 
-                return UnsafeByteOperations.UnsafeWrap(bytes);
-            }
-
+                break;
             case long[] longs:
-            {
-                var bytes = new byte[longs.Length * sizeof(long)];
-                for (var i = 0; i < longs.Length; i++)
+                foreach (var value in longs)
                 {
-                    BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * sizeof(long)), longs[i]);
+                    writer.Fixed64((ulong)value);
                 }
 
-                return UnsafeByteOperations.UnsafeWrap(bytes);
-            }
-
+                break;
             case string[] texts:
-            {
-                var bytes = new byte[texts.Sum(t => 4 + Encoding.UTF8.GetByteCount(t))];
-                var offset = 0;
                 foreach (var text in texts)
                 {
-                    var length = Encoding.UTF8.GetBytes(text, bytes.AsSpan(offset + 4));
-                    BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(offset), length);
-                    offset += 4 + length;
+                    writer.Fixed32((uint)Encoding.UTF8.GetByteCount(text));
+                    writer.Utf8(text);
                 }
 
-                return UnsafeByteOperations.UnsafeWrap(bytes);
-            }
-
-            default:
-                throw new InvalidOperationException($"An output tensor holds {data.GetType()}, which the gRPC writer does not know.");
+                break;
         }
     }
+
+    private static InvalidOperationException Unknown(object data) =>
+        new($"An output tensor holds {data.GetType()}, which the gRPC writer does not know.");
 }

@@ -2,10 +2,8 @@ using Grpc.Core;
 using Inference;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 using Shipyard.Http.Apis;
 using Shipyard.Http.Errors;
-using Shipyard.Http.Hosting;
 using Shipyard.Models;
 using Shipyard.Scoring;
 using Shipyard.Server.RateLimiting;
@@ -18,30 +16,29 @@ namespace Shipyard.Server.Grpc;
 /// <see cref="PredictionService.InferAsync"/> (same registry, aliases, canary and shadow routing, validation, limits and
 /// prediction log), errors through <see cref="GrpcProblemInterceptor"/>. Liveness and readiness need no key and are not
 /// rate-limited (as <c>/v2/health/*</c>); the other calls need a function key in the <c>x-functions-key</c> metadata
-/// (policy set where the service is mapped) and draw from the caller's and the model's rate-limit buckets.
+/// (policy set where the service is mapped) and draw from the caller's and the model's rate-limit buckets. Its calls are
+/// bound by <see cref="InferenceServiceMethods"/> (with the attributes of these methods as endpoint metadata); one
+/// instance serves every call.
 /// </summary>
-internal sealed class InferenceService(ModelRegistry registry, PredictionService predictions, ModelRateLimiter models, IOptions<HttpServerOptions> http)
-    : GRPCInferenceService.GRPCInferenceServiceBase
+internal sealed class InferenceService(ModelRegistry registry, PredictionService predictions, ModelRateLimiter models)
 {
     /// <summary>The metadata that makes canary assignment sticky (REST: the <c>X-Request-Key</c> header).</summary>
     public const string RequestKeyMetadata = "x-request-key";
 
-    private readonly int _maxRows = http.Value.MaxInstancesPerRequest;
-
     /// <summary>True while the process answers.</summary>
     [AllowAnonymous]
     [DisableRateLimiting]
-    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+    public static Task<ServerLiveResponse> ServerLive() =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
     /// <summary>True once the registry's initial load is done (REST answers 503 before that; gRPC answers <c>ready: false</c>).</summary>
     [AllowAnonymous]
     [DisableRateLimiting]
-    public override Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+    public Task<ServerReadyResponse> ServerReady() =>
         Task.FromResult(new ServerReadyResponse { Ready = registry.IsReady });
 
     /// <summary>Whether the version (default production) is ready; NotFound for an unknown model or version.</summary>
-    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    public Task<ModelReadyResponse> ModelReady(ModelReadyRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var lease = Limit(request.Name);
@@ -51,11 +48,11 @@ internal sealed class InferenceService(ModelRegistry registry, PredictionService
     }
 
     /// <summary>Server name, version and extensions (as <c>GET /v2</c>).</summary>
-    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
+    public static Task<ServerMetadataResponse> ServerMetadata() =>
         Task.FromResult(new ServerMetadataResponse { Name = KServeModels.ServerName, Version = KServeModels.ServerVersion });
 
     /// <summary>A model's ready versions, platform and tensors (as <c>GET /v2/models/{name}</c>).</summary>
-    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    public Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var lease = Limit(request.Name);
@@ -71,22 +68,41 @@ internal sealed class InferenceService(ModelRegistry registry, PredictionService
     }
 
     /// <summary>Inference on the given version, or the version routing picks (sticky by the <c>request_key</c> parameter or
-    /// the <c>x-request-key</c> metadata), as <c>POST /v2/models/{name}[/versions/{v}]/infer</c>.</summary>
-    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    /// the <c>x-request-key</c> metadata), as <c>POST /v2/models/{name}[/versions/{v}]/infer</c>. The request was read off
+    /// the wire by <see cref="GrpcInferRequestReader"/>; its problems are thrown here, in the order REST meets them.</summary>
+    public async Task<GrpcInferOutput> ModelInfer(GrpcInferCall call, ServerCallContext context)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(context);
-        var version = VersionOrNull(request.ModelVersion);
-        var errors = RouteChecks.Check(request.ModelName, version);
+        if (call.Malformed is { } malformed)
+        {
+            throw malformed;
+        }
+
+        var version = VersionOrNull(call.ModelVersion);
+        var errors = RouteChecks.Check(call.ModelName, version);
         if (errors.Count > 0)
         {
             throw new RequestRejectedException(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors);
         }
 
-        using var lease = Limit(request.ModelName);
-        var input = GrpcInferRequestReader.Read(request, _maxRows, context.RequestHeaders.GetValue(RequestKeyMetadata));
-        var response = await predictions.InferAsync(request.ModelName, version, input.Request, input.RequestKey, context.CancellationToken).ConfigureAwait(false);
-        return GrpcInferResponseWriter.Write(response, input.RawOutputs);
+        using var lease = Limit(call.ModelName);
+        if (call.Problem is { } problem)
+        {
+            throw problem;
+        }
+
+        var requestKey = KServeRequestKey.Pick(call.RequestKey, RequestKeyHeader(context));
+        var response = await predictions.InferAsync(call.ModelName, version, call.Request!, requestKey, context.CancellationToken).ConfigureAwait(false);
+        return new GrpcInferOutput(response, call.RawOutputs);
+    }
+
+    /// <summary>The <c>x-request-key</c> metadata (the last one, as <see cref="Metadata.GetValue"/> gives it), read from the
+    /// HTTP/2 headers: <see cref="ServerCallContext.RequestHeaders"/> would copy every header into a new collection per call.</summary>
+    private static string? RequestKeyHeader(ServerCallContext context)
+    {
+        var values = context.GetHttpContext().Request.Headers[RequestKeyMetadata];
+        return values.Count > 0 ? values[values.Count - 1] : null;
     }
 
     // The protocol's empty string is "no version": routing decides.

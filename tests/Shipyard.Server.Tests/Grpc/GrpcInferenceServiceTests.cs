@@ -119,6 +119,80 @@ public sealed class GrpcInferenceServiceTests(GrpcServerFixture server) : IClass
     }
 
     [Fact]
+    public async Task ModelInfer_NotProtobuf_IsInvalidArgumentNamingWhere_AndTheServerKeepsServing()
+    {
+        var bytes = GrpcTensors.Request(OneRow(), rawInputs: false).ToByteArray();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Invoker.AsyncUnaryCall(GrpcServerFixture.Raw("ModelInfer"), null, GrpcServerFixture.Keyed(), bytes[..^2]).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("Not a valid ModelInferRequest message: inputs[29]: a field of ", error.Status.Detail, StringComparison.Ordinal);
+        var ok = await server.Client.ModelInferAsync(GrpcTensors.Request(OneRow(), rawInputs: false), GrpcServerFixture.Keyed());
+        Assert.Equal(2, ok.Outputs.Count);
+    }
+
+    [Fact]
+    public async Task ModelInfer_MessageWrittenOtherwise_SameAnswer()
+    {
+        // The generated client's request, then the same written differently: tensors with their fields last to first,
+        // elements unpacked, an unknown field in every message, the model name last.
+        var request = GrpcTensors.Request(OneRow(), rawInputs: false);
+        var expected = GrpcTensors.Outputs(await server.Client.ModelInferAsync(request, GrpcServerFixture.Keyed()));
+        using var stream = new MemoryStream();
+        var output = new CodedOutputStream(stream);
+        foreach (var tensor in request.Inputs)
+        {
+            var contents = Written(c => { c.WriteTag(77, WireFormat.WireType.Fixed64); c.WriteFixed64(1); c.WriteTag(6, WireFormat.WireType.Fixed32); c.WriteFloat(tensor.Contents.Fp32Contents[0]); });
+            output.WriteTag(5, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(Written(t =>
+            {
+                t.WriteTag(5, WireFormat.WireType.LengthDelimited);
+                t.WriteBytes(contents);
+                t.WriteTag(3, WireFormat.WireType.Varint);
+                t.WriteInt64(1);
+                t.WriteTag(99, WireFormat.WireType.Varint);
+                t.WriteInt64(-1);
+                t.WriteTag(2, WireFormat.WireType.LengthDelimited);
+                t.WriteString(tensor.Datatype);
+                t.WriteTag(1, WireFormat.WireType.LengthDelimited);
+                t.WriteString(tensor.Name);
+            }));
+        }
+
+        output.WriteTag(3, WireFormat.WireType.LengthDelimited);
+        output.WriteString("samples");
+        output.WriteTag(2, WireFormat.WireType.LengthDelimited);
+        output.WriteString("1");
+        output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+        output.WriteString("breast-cancer");
+        output.Flush();
+
+        var answer = await server.Invoker.AsyncUnaryCall(GrpcServerFixture.Raw("ModelInfer"), null, GrpcServerFixture.Keyed(), stream.ToArray()).ResponseAsync;
+
+        var response = ModelInferResponse.Parser.ParseFrom(answer);
+        Assert.Equal(("breast-cancer", "1", "samples"), (response.ModelName, response.ModelVersion, response.Id));
+        Assert.Equal(expected, GrpcTensors.Outputs(response));
+    }
+
+    [Fact]
+    public async Task OtherCalls_NotProtobuf_AreInvalidArgument_NamingTheMessage()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => server.Invoker.AsyncUnaryCall(GrpcServerFixture.Raw("ModelReady"), null, GrpcServerFixture.Keyed(), [0x0A, 0x05, 0x62]).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("Not a valid ModelReadyRequest message: ", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    private static ByteString Written(Action<CodedOutputStream> build)
+    {
+        using var stream = new MemoryStream();
+        var output = new CodedOutputStream(stream);
+        build(output);
+        output.Flush();
+        return ByteString.CopyFrom(stream.ToArray());
+    }
+
+    [Fact]
     public async Task ModelInfer_InvalidTensor_SameMessageAsRest()
     {
         var samples = OneRow();

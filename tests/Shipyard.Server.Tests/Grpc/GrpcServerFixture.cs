@@ -31,6 +31,16 @@ public sealed class GrpcServerFixture : IAsyncLifetime
     /// <summary>The generated gRPC client.</summary>
     public GRPCInferenceService.GRPCInferenceServiceClient Client { get; private set; } = null!;
 
+    /// <summary>Calls of any method with any bytes (<see cref="Raw"/>): messages written by hand.</summary>
+    public CallInvoker Invoker { get; private set; } = null!;
+
+    /// <summary>A unary call of <c>inference.GRPCInferenceService/<paramref name="name"/></c> that sends and returns bytes as they are.</summary>
+    public static Method<byte[], byte[]> Raw(string name)
+    {
+        var bytes = Marshallers.Create(b => b, b => b);
+        return new Method<byte[], byte[]>(MethodType.Unary, "inference.GRPCInferenceService", name, bytes, bytes);
+    }
+
     /// <summary>Call options carrying the key as metadata (plus <paramref name="extra"/>).</summary>
     public static CallOptions Keyed(params (string Name, string Value)[] extra)
     {
@@ -60,6 +70,7 @@ public sealed class GrpcServerFixture : IAsyncLifetime
         await _app.WaitUntilReadyAsync(Rest, TimeSpan.FromSeconds(60));
         _channel = GrpcChannel.ForAddress(GrpcAddress);
         Client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        Invoker = _channel.CreateCallInvoker();
     }
 
     /// <inheritdoc />

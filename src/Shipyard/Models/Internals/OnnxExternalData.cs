@@ -1,4 +1,5 @@
 using System.Text;
+using Shipyard.Protobuf;
 
 namespace Shipyard.Models.Internals;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Shipyard.Protobuf;
 using Shipyard.Scoring.Internals;
 
 namespace Shipyard.Models.Internals;

@@ -114,7 +114,7 @@ internal static class KServeMapper
         }
 
         var rows = (int)shape[0];
-        var data = Elements.Of(tensor, "inputs[0].data", (long)rows * width);
+        var data = Elements.Of(tensor, 0, (long)rows * width);
         var batch = new FeatureBatch(manifest, rows);
         var errors = new InstanceValidator.ErrorList(limits.MaxErrors);
         var given = new bool[manifest.Features.Count];
@@ -147,7 +147,7 @@ internal static class KServeMapper
         for (var i = 0; i < inputs.Count; i++)
         {
             var tensor = inputs[i];
-            var path = string.Create(CultureInfo.InvariantCulture, $"inputs[{i}]");
+            var path = new TensorPath(i); // its text built only for an error: this runs per input of every request
             if (tensor?.Name is null || !plan.FeatureIndex.TryGetValue(tensor.Name, out var f))
             {
                 if (manifest.UnknownFeatures == UnknownFeaturePolicy.Reject || tensor?.Name is null)
@@ -191,7 +191,7 @@ internal static class KServeMapper
             }
 
             given[f] = true;
-            columns.Add((f, Elements.Of(tensor, path + ".data", rows), tensor.Name));
+            columns.Add((f, Elements.Of(tensor, i, rows), tensor.Name));
         }
 
         errors.ThrowIfAny();
@@ -239,17 +239,17 @@ internal static class KServeMapper
             _values = values;
         }
 
-        /// <summary>The tensor's elements, checked to be exactly <paramref name="expected"/>.</summary>
-        public static Elements Of(InferInputTensor tensor, string path, long expected)
+        /// <summary>The elements of <c>inputs[<paramref name="input"/>]</c>, checked to be exactly <paramref name="expected"/>.</summary>
+        public static Elements Of(InferInputTensor tensor, int input, long expected)
         {
             if (tensor.Values is not { } values)
             {
-                return new Elements(Flatten(tensor.Data, path, expected), null);
+                return new Elements(Flatten(tensor.Data, input, expected), null);
             }
 
             if (values.Count != expected)
             {
-                throw new InvalidInputException(path, values.Count > expected ? TooMany(expected) : TooFew(values.Count, expected));
+                throw new InvalidInputException(new TensorPath(input) + ".data", values.Count > expected ? TooMany(expected) : TooFew(values.Count, expected));
             }
 
             return new Elements(null, values);
@@ -304,22 +304,30 @@ internal static class KServeMapper
 
     private static string TooFew(long count, long expected) => string.Create(CultureInfo.InvariantCulture, $"has {count} elements, but the shape needs {expected}");
 
-    /// <summary>Flattens row-major data, flat or nested, checking it holds exactly <paramref name="expected"/> elements.</summary>
-    private static List<JsonElement> Flatten(JsonElement data, string path, long expected)
+    /// <summary><c>inputs[i]</c>, as text only when an error names it (string concatenation calls <see cref="ToString"/>).</summary>
+    private readonly record struct TensorPath(int Input)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"inputs[{Input}]");
+    }
+
+    /// <summary>Flattens row-major data of <c>inputs[<paramref name="input"/>]</c>, flat or nested, checking it holds exactly <paramref name="expected"/> elements.</summary>
+    private static List<JsonElement> Flatten(JsonElement data, int input, long expected)
     {
         if (data.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidInputException(path, $"expected an array, got {UserText.Describe(data.ValueKind)}");
+            throw new InvalidInputException(Path(), $"expected an array, got {UserText.Describe(data.ValueKind)}");
         }
 
         var result = new List<JsonElement>((int)Math.Min(expected, 1 << 20));
         Add(data, 0);
         if (result.Count != expected)
         {
-            throw new InvalidInputException(path, TooFew(result.Count, expected));
+            throw new InvalidInputException(Path(), TooFew(result.Count, expected));
         }
 
         return result;
+
+        string Path() => new TensorPath(input) + ".data";
 
         void Add(JsonElement element, int depth)
         {
@@ -329,7 +337,7 @@ internal static class KServeMapper
                 {
                     if (depth >= MaxNesting)
                     {
-                        throw new InvalidInputException(path, "nested more deeply than a tensor shape allows");
+                        throw new InvalidInputException(Path(), "nested more deeply than a tensor shape allows");
                     }
 
                     Add(item, depth + 1);
@@ -338,7 +346,7 @@ internal static class KServeMapper
                 {
                     if (result.Count >= expected)
                     {
-                        throw new InvalidInputException(path, TooMany(expected));
+                        throw new InvalidInputException(Path(), TooMany(expected));
                     }
 
                     result.Add(item);
