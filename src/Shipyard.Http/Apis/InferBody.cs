@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Shipyard.Http.Errors;
 using Shipyard.Scoring;
@@ -53,8 +54,14 @@ internal static class InferBody
         else
         {
             var i = 0;
+            CheckInputs(inputsElement.GetArrayLength());
             foreach (var tensor in inputsElement.EnumerateArray())
             {
+                if (RequestRejectedException.Enough(errors))
+                {
+                    break; // as many problems as an answer lists
+                }
+
                 if (ParseTensor(tensor, $"inputs[{i}]", errors, maxRows) is { } parsed)
                 {
                     inputs.Add(parsed);
@@ -181,6 +188,23 @@ internal static class InferBody
 
         CheckRows(path, shape[0], maxRows);
         return new InferInputTensor { Name = name!, Datatype = datatype!, Shape = shape, Data = data };
+    }
+
+    /// <summary>The most input tensors one request may carry. A per-feature request has one per feature; past this a
+    /// request costs the server far more memory than its bytes (each tensor becomes an object), so it is refused.</summary>
+    public const int MaxInputs = 65_536;
+
+    /// <summary>Refuses a request with more than <see cref="MaxInputs"/> input tensors (413), before they are read.</summary>
+    /// <exception cref="RequestRejectedException">413 naming the limit.</exception>
+    public static void CheckInputs(int count)
+    {
+        if (count > MaxInputs)
+        {
+            throw new RequestRejectedException(
+                StatusCodes.Status413PayloadTooLarge,
+                "Too many inputs.",
+                [string.Create(CultureInfo.InvariantCulture, $"inputs: {count} tensors exceed the limit of {MaxInputs} per request; send the model's features as one [N, F] tensor.")]);
+        }
     }
 
     /// <summary>The request-size limit on rows, checked before the tensor's data is read (any transport).</summary>

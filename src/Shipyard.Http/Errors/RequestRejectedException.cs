@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Shipyard.Http.Errors;
 
 /// <summary>
@@ -6,16 +8,21 @@ namespace Shipyard.Http.Errors;
 /// </summary>
 public sealed class RequestRejectedException : Exception
 {
+    /// <summary>The most problems an answer lists: a request with a million bad elements gets the first ones and a note
+    /// that more were found, not a million lines (the same bound as <c>Shipyard:Limits:MaxErrors</c>'s default).</summary>
+    public const int MaxListedErrors = 100;
+
     /// <summary>Creates the exception.</summary>
     /// <param name="statusCode">The HTTP status (400, 413, 415).</param>
     /// <param name="title">A short summary, the problem's title.</param>
-    /// <param name="errors">Every problem, each starting with the field it concerns (<c>instances: expected an array</c>).</param>
+    /// <param name="errors">Every problem, each starting with the field it concerns (<c>instances: expected an array</c>);
+    /// past <see cref="MaxListedErrors"/>, the first ones and a note.</param>
     public RequestRejectedException(int statusCode, string title, IReadOnlyList<string> errors)
-        : base(title + (errors is { Count: > 0 } ? ": " + string.Join("; ", errors) : string.Empty))
+        : base(title + (errors is { Count: > 0 } ? ": " + string.Join("; ", Listed(errors)) : string.Empty))
     {
         StatusCode = statusCode;
         Title = title;
-        Errors = errors ?? [];
+        Errors = Listed(errors ?? []);
     }
 
     /// <summary>Standard constructor (400, no details).</summary>
@@ -30,6 +37,13 @@ public sealed class RequestRejectedException : Exception
     /// <summary>The problem's title.</summary>
     public string Title { get; }
 
-    /// <summary>Every problem, field first.</summary>
+    /// <summary>Every problem, field first (at most <see cref="MaxListedErrors"/>, then a note that more were found).</summary>
     public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>True when a caller has found as many problems as an answer lists, so it can stop looking.</summary>
+    public static bool Enough(IReadOnlyCollection<string>? errors) => errors is { Count: > MaxListedErrors };
+
+    private static IReadOnlyList<string> Listed(IReadOnlyList<string> errors) => errors.Count <= MaxListedErrors
+        ? errors
+        : [.. errors.Take(MaxListedErrors), string.Create(CultureInfo.InvariantCulture, $"…: more problems were found; the first {MaxListedErrors} are listed.")];
 }

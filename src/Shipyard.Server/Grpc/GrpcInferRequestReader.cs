@@ -70,6 +70,9 @@ internal static class GrpcInferRequestReader
     /// nothing changes a request's shapes.</summary>
     private static readonly long[] OneRow = [1];
 
+    /// <summary>The most dimensions a tensor's shape may have (more are counted, not kept, and named as an error).</summary>
+    private const int MaxDims = 64;
+
     /// <summary>Tensor and output names: the same ones in every request.</summary>
     private static readonly Utf8NameCache Names = new();
 
@@ -93,7 +96,7 @@ internal static class GrpcInferRequestReader
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true); // request data does not stay in the shared pool
         }
     }
 
@@ -156,6 +159,7 @@ internal static class GrpcInferRequestReader
                     case InputsField:
                         section = "inputs";
                         index = inputs?.Count ?? 0;
+                        InferBody.CheckInputs(index + 1); // before the inputs cost more memory than their bytes
                         (inputs ??= new(32)).Add(Range(ref reader)); // room for a per-feature request without regrowing
                         break;
                     case OutputsField:
@@ -236,7 +240,7 @@ internal static class GrpcInferRequestReader
         }
         catch (RequestRejectedException tooManyRows)
         {
-            // The row limit, checked before a tensor's elements are read: the first tensor over it is the answer.
+            // The row and input limits, checked before a tensor's elements are read: the first one over is the answer.
             return new GrpcInferCall { ModelName = modelName, ModelVersion = modelVersion, Problem = tooManyRows };
         }
     }
@@ -246,7 +250,7 @@ internal static class GrpcInferRequestReader
     {
         string name = "", datatype = "";
         Span<long> dims = stackalloc long[8];
-        var rank = 0;
+        var rank = 0; // dimensions given; those past MaxDims are counted, not kept
         List<long>? manyDims = null;
         Span<int> counts = stackalloc int[ContentsNames.Length];
         var contentsMessages = 0;
@@ -294,6 +298,15 @@ internal static class GrpcInferRequestReader
             InferBody.CheckRows(InputPath(index), shape[0], maxRows);
         }
 
+        if (rank > MaxDims)
+        {
+            Add(ref errors, string.Create(CultureInfo.InvariantCulture, $"{InputPath(index)}.shape: has {rank} dimensions; a tensor has at most {MaxDims} (Shipyard's inputs take [N] or [N, F])."));
+        }
+
+        // No more elements are decoded than the shape holds, plus one so the shared checks still see "more than the
+        // shape's": a small shape with megabytes of elements costs its bytes, not eight times them.
+        var limit = ElementLimit(shape);
+
         var total = 0;
         foreach (var count in counts)
         {
@@ -305,7 +318,7 @@ internal static class GrpcInferRequestReader
         {
             // One contents message (as any single client sends): its elements are read from it, not looked for in the tensor again.
             values = contentsMessages == 0 ? NoValues
-                : FromContents(contentsMessages == 1 ? new ContentsMessages(contents, false) : new ContentsMessages(tensor, true), index, datatype, counts, ref errors);
+                : FromContents(contentsMessages == 1 ? new ContentsMessages(contents, false) : new ContentsMessages(tensor, true), index, datatype, counts, limit, ref errors);
         }
         else if (total > 0)
         {
@@ -314,7 +327,7 @@ internal static class GrpcInferRequestReader
         }
         else
         {
-            values = hasRaw ? FromRaw(datatype, rawBytes, index, ref errors) : NoValues;
+            values = hasRaw ? FromRaw(datatype, rawBytes, index, limit, ref errors) : NoValues;
         }
 
         return new InferInputTensor { Name = name, Datatype = datatype, Shape = shape, Values = values };
@@ -329,7 +342,23 @@ internal static class GrpcInferRequestReader
         }
 
         manyDims ??= [.. dims[..rank]];
-        manyDims.Add(dim);
+        if (rank++ < MaxDims)
+        {
+            manyDims.Add(dim);
+        }
+    }
+
+    /// <summary>How many elements to decode for <paramref name="shape"/>: the product of its dimensions plus one (saturating;
+    /// a negative dimension counts as none).</summary>
+    private static int ElementLimit(long[] shape)
+    {
+        long product = 1;
+        foreach (var dim in shape)
+        {
+            product = dim <= 0 ? 0 : product > int.MaxValue / dim ? int.MaxValue : product * dim;
+        }
+
+        return (int)Math.Min(int.MaxValue, product + 1);
     }
 
     /// <summary>One requested output: its name, and whether its <c>binary_data</c> parameter is true.</summary>
@@ -497,7 +526,7 @@ internal static class GrpcInferRequestReader
 
     /// <summary>The elements of the contents field that <paramref name="datatype"/> names; any other field with elements is
     /// an error. Datatypes the protocol has no field for (FP16, BF16) give none: the shared checks then name the datatype.</summary>
-    private static InferTensorValues FromContents(ContentsMessages messages, int index, string datatype, ReadOnlySpan<int> counts, ref List<string>? errors)
+    private static InferTensorValues FromContents(ContentsMessages messages, int index, string datatype, ReadOnlySpan<int> counts, int limit, ref List<string>? errors)
     {
         var wanted = ContentsField(datatype);
         for (var field = BoolContents; field <= BytesContents; field++)
@@ -510,7 +539,7 @@ internal static class GrpcInferRequestReader
             }
         }
 
-        var count = wanted == 0 ? 0 : counts[wanted];
+        var count = wanted == 0 ? 0 : Math.Min(counts[wanted], limit);
         switch (wanted)
         {
             case Fp32Contents:
@@ -557,10 +586,10 @@ internal static class GrpcInferRequestReader
     {
         var element = ElementWire(field);
         var next = 0;
-        while (messages.Next(out var message))
+        while (next < into.Length && messages.Next(out var message))
         {
             var contents = new ProtoWireReader(message);
-            while (contents.Next(out var contentsField, out var wire))
+            while (next < into.Length && contents.Next(out var contentsField, out var wire))
             {
                 if (contentsField != field)
                 {
@@ -573,7 +602,7 @@ internal static class GrpcInferRequestReader
                 else if (wire == ProtoWireReader.LengthDelimited)
                 {
                     var packed = new ProtoWireReader(contents.ReadBytes());
-                    while (packed.HasMore)
+                    while (next < into.Length && packed.HasMore)
                     {
                         into[next++] = convert(ReadElement(ref packed, element));
                     }
@@ -598,10 +627,10 @@ internal static class GrpcInferRequestReader
     {
         var texts = new string[count];
         var next = 0;
-        while (messages.Next(out var message))
+        while (next < count && messages.Next(out var message))
         {
             var contents = new ProtoWireReader(message);
-            while (contents.Next(out var field, out var wire))
+            while (next < count && contents.Next(out var field, out var wire))
             {
                 if (field == BytesContents && wire == ProtoWireReader.LengthDelimited)
                 {
@@ -663,12 +692,12 @@ internal static class GrpcInferRequestReader
     }
 
     /// <summary>The little-endian elements of <paramref name="bytes"/>, <c>raw_input_contents[<paramref name="index"/>]</c> (BYTES: each a 4-byte length, then the text).</summary>
-    private static InferTensorValues FromRaw(string datatype, ReadOnlySpan<byte> bytes, int index, ref List<string>? errors)
+    private static InferTensorValues FromRaw(string datatype, ReadOnlySpan<byte> bytes, int index, int limit, ref List<string>? errors)
     {
         if (datatype == "BYTES")
         {
             var texts = new List<string>();
-            for (var element = 0; bytes.Length > 0; element++)
+            for (var element = 0; bytes.Length > 0 && element < limit; element++)
             {
                 if (bytes.Length < 4)
                 {
@@ -702,7 +731,7 @@ internal static class GrpcInferRequestReader
             return NoValues;
         }
 
-        var count = bytes.Length / size;
+        var count = Math.Min(bytes.Length / size, limit);
         if (datatype is "FP32" or "FP64" || (datatype == "UINT64" && !FitsInt64(bytes)))
         {
             var numbers = new double[count];
@@ -785,7 +814,7 @@ internal static class GrpcInferRequestReader
         _ when utf8.SequenceEqual("INT32"u8) => "INT32",
         _ when utf8.SequenceEqual("BYTES"u8) => "BYTES",
         _ when utf8.SequenceEqual("BOOL"u8) => "BOOL",
-        _ => Utf8String(utf8),
+        _ => UserText.Shorten(Utf8String(utf8), 64), // quoted in errors only: cut
     };
 
     /// <summary>Where the field just read lies in its message: (start, length) of its bytes.</summary>
@@ -795,7 +824,15 @@ internal static class GrpcInferRequestReader
         return (reader.Position - length, length);
     }
 
-    private static void Add(ref List<string>? errors, string error) => (errors ??= []).Add(error);
+    // Problems past what an answer lists are not collected: a message of a million bad elements costs no more.
+    private static void Add(ref List<string>? errors, string error)
+    {
+        errors ??= [];
+        if (!RequestRejectedException.Enough(errors))
+        {
+            errors.Add(error);
+        }
+    }
 
     private static string InputPath(int index) => string.Create(CultureInfo.InvariantCulture, $"inputs[{index}]");
 

@@ -53,6 +53,9 @@ internal sealed class GrpcProblemInterceptor : Interceptor
         _ => null,
     };
 
+    /// <summary>The longest status message sent (characters); the rest of a longer one is cut and marked "…".</summary>
+    public const int MaxMessageChars = 4096;
+
     /// <summary>The exception that answers a problem of <paramref name="status"/> over gRPC.</summary>
     public static RpcException ToRpc(int status, string title, string detail)
     {
@@ -62,6 +65,7 @@ internal sealed class GrpcProblemInterceptor : Interceptor
             trailers.Add("retry-after", "5"); // as REST's Retry-After
         }
 
-        return new RpcException(new Status(GrpcStatusResponse.FromHttp(status), string.IsNullOrEmpty(detail) ? title : detail), trailers);
+        // The status message travels in a trailer, and clients refuse metadata past 8-16 KiB: cut a long list of problems.
+        return new RpcException(new Status(GrpcStatusResponse.FromHttp(status), UserText.Shorten(string.IsNullOrEmpty(detail) ? title : detail, MaxMessageChars)), trailers);
     }
 }

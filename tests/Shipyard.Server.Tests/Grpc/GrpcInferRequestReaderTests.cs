@@ -259,6 +259,57 @@ public sealed class GrpcInferRequestReaderTests
         Assert.Equal("breast-cancer", call.ModelName);
     }
 
+    [Fact]
+    public void Read_ManyBadElements_ListsTheFirstHundredAndSaysThereAreMore()
+    {
+        var request = new ModelInferRequest { ModelName = "digits", ModelVersion = "1" };
+        var contents = new InferTensorContents();
+        contents.BytesContents.AddRange(Enumerable.Repeat(ByteString.CopyFrom(0xFF), 5000)); // not UTF-8, each of them
+        request.Inputs.Add(Input("text", "BYTES", contents, 5000));
+
+        var call = GrpcInferRequestReader.Read(request.ToByteArray(), 10_000);
+
+        var errors = call.Problem!.Errors;
+        Assert.Equal(101, errors.Count);
+        Assert.StartsWith("inputs[0].contents.bytes_contents[99]: not valid UTF-8", errors[99], StringComparison.Ordinal);
+        Assert.Equal("…: more problems were found; the first 100 are listed.", errors[100]);
+    }
+
+    [Fact]
+    public void Read_SmallShapeWithManyElements_DecodesNoMoreThanTheShapeHoldsPlusOne()
+    {
+        var request = new ModelInferRequest { ModelName = "breast-cancer", ModelVersion = "1" };
+        var contents = new InferTensorContents();
+        contents.BoolContents.AddRange(Enumerable.Repeat(true, 100_000));
+        request.Inputs.Add(Input("mean_radius", "BOOL", contents, 1));
+        var raw = new ModelInferRequest { ModelName = "breast-cancer", ModelVersion = "1" };
+        raw.Inputs.Add(Input("mean_radius", "FP32", null, 1));
+        raw.RawInputContents.Add(ByteString.CopyFrom(new byte[400_000]));
+
+        var typed = GrpcInferRequestReader.Read(request.ToByteArray(), MaxRows).Request!.Inputs[0].Values!;
+        var fromRaw = GrpcInferRequestReader.Read(raw.ToByteArray(), MaxRows).Request!.Inputs[0].Values!;
+
+        // Two: enough for the shared checks to say "has more elements than the shape's 1", not 100,000 decoded.
+        Assert.Equal(2, typed.Count);
+        Assert.Equal(2, fromRaw.Count);
+    }
+
+    [Fact]
+    public void Read_TooManyInputs_Is413_AndTooManyDimensionsIsNamed()
+    {
+        var wide = new ModelInferRequest { ModelName = "breast-cancer" };
+        wide.Inputs.AddRange(Enumerable.Range(0, Shipyard.Http.Apis.InferBody.MaxInputs + 1).Select(_ => new ModelInferRequest.Types.InferInputTensor()));
+        var deep = new ModelInferRequest { ModelName = "breast-cancer" };
+        deep.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = "mean_radius", Datatype = "FP32", Shape = { Enumerable.Repeat(1L, 100_000) } });
+
+        var tooWide = GrpcInferRequestReader.Read(wide.ToByteArray(), MaxRows);
+        var tooDeep = GrpcInferRequestReader.Read(deep.ToByteArray(), MaxRows);
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, tooWide.Problem?.StatusCode);
+        Assert.Equal("inputs: 65537 tensors exceed the limit of 65536 per request; send the model's features as one [N, F] tensor.", Assert.Single(tooWide.Problem!.Errors));
+        Assert.Equal("inputs[0].shape: has 100000 dimensions; a tensor has at most 64 (Shipyard's inputs take [N] or [N, F]).", Assert.Single(tooDeep.Problem!.Errors));
+    }
+
     /// <summary>The message a generated client builds: two features, one row, a request key and a requested output.</summary>
     private static ModelInferRequest Generated()
     {

@@ -100,7 +100,7 @@ internal static class KServeMapper
         var shape = tensor.Shape ?? [];
         if (shape.Count != 2 || shape[1] != width || shape[0] < 1)
         {
-            throw new InvalidInputException("inputs[0].shape", string.Create(CultureInfo.InvariantCulture, $"expected [N, {width}] for the ONNX input '{mapping.Name}', got [{string.Join(", ", shape)}]"));
+            throw new InvalidInputException("inputs[0].shape", string.Create(CultureInfo.InvariantCulture, $"expected [N, {width}] for the ONNX input '{mapping.Name}', got {ShapeText(shape)}"));
         }
 
         if (shape[0] > limits.MaxInstances)
@@ -110,7 +110,7 @@ internal static class KServeMapper
 
         if (tensor.Datatype is not ("FP32" or "FP64" or "INT64" or "INT32"))
         {
-            throw new InvalidInputException("inputs[0].datatype", $"expected FP32 for the ONNX input '{mapping.Name}', got {tensor.Datatype}");
+            throw new InvalidInputException("inputs[0].datatype", $"expected FP32 for the ONNX input '{mapping.Name}', got {Quoted(tensor.Datatype)}");
         }
 
         var rows = (int)shape[0];
@@ -152,7 +152,7 @@ internal static class KServeMapper
             {
                 if (manifest.UnknownFeatures == UnknownFeaturePolicy.Reject || tensor?.Name is null)
                 {
-                    errors.Add(path + ".name", $"unknown input '{tensor?.Name}' (expected feature names, or the ONNX input '{manifest.Onnx.Inputs[0].Name}' with shape [N, {manifest.Onnx.Inputs[0].Features.Count}])");
+                    errors.Add(path + ".name", $"unknown input '{Quoted(tensor?.Name)}' (expected feature names, or the ONNX input '{manifest.Onnx.Inputs[0].Name}' with shape [N, {manifest.Onnx.Inputs[0].Features.Count}])");
                 }
 
                 continue;
@@ -160,14 +160,14 @@ internal static class KServeMapper
 
             if (given[f])
             {
-                errors.Add(path + ".name", $"input '{tensor.Name}' given more than once");
+                errors.Add(path + ".name", $"input '{Quoted(tensor.Name)}' given more than once");
                 continue;
             }
 
             var shape = tensor.Shape ?? [];
             if (shape.Count is < 1 or > 2 || (shape.Count == 2 && shape[1] != 1) || shape[0] < 1)
             {
-                errors.Add(path + ".shape", $"expected [N] or [N, 1] for feature '{tensor.Name}', got [{string.Join(", ", shape)}]");
+                errors.Add(path + ".shape", $"expected [N] or [N, 1] for feature '{tensor.Name}', got {ShapeText(shape)}");
                 continue;
             }
 
@@ -186,12 +186,23 @@ internal static class KServeMapper
             var expected = manifest.Features[f].Type == FeatureType.String ? "BYTES" : null;
             if (expected is not null ? tensor.Datatype != expected : tensor.Datatype is not ("FP32" or "FP64" or "INT64" or "INT32" or "INT16" or "INT8" or "UINT8"))
             {
-                errors.Add(path + ".datatype", $"expected {(expected ?? "a numeric datatype (FP32, FP64, INT64, …)")} for {manifest.Features[f].Type.ToString().ToLowerInvariant()} feature '{tensor.Name}', got {tensor.Datatype}");
+                errors.Add(path + ".datatype", $"expected {(expected ?? "a numeric datatype (FP32, FP64, INT64, …)")} for {manifest.Features[f].Type.ToString().ToLowerInvariant()} feature '{tensor.Name}', got {Quoted(tensor.Datatype)}");
                 continue;
             }
 
             given[f] = true;
             columns.Add((f, Elements.Of(tensor, i, rows), tensor.Name));
+        }
+
+        if (rows < 0)
+        {
+            // Every input was skipped as unknown (unknownFeatures: ignore): no rows to score. Name the required features
+            // no tensor gave, or that nothing named a feature at all.
+            RequireFeatures(manifest, given, errors);
+            if (errors.Count == 0)
+            {
+                errors.Add("inputs", $"no input names a feature of the model (expected feature names, or the ONNX input '{manifest.Onnx.Inputs[0].Name}' with shape [N, {manifest.Onnx.Inputs[0].Features.Count}])");
+            }
         }
 
         errors.ThrowIfAny();
@@ -299,6 +310,14 @@ internal static class KServeMapper
             }
         }
     }
+
+    // A name or datatype from the request, quoted in an error: cut, so a megabyte-long one cannot make the answer as long.
+    private static string Quoted(string? value) => UserText.Shorten(value ?? "", 64);
+
+    // A shape from the request, as an error shows it: its first dimensions and how many there are in all.
+    private static string ShapeText(IReadOnlyList<long> shape) => shape.Count <= 8
+        ? $"[{string.Join(", ", shape)}]"
+        : string.Create(CultureInfo.InvariantCulture, $"[{string.Join(", ", shape.Take(8))}, …] ({shape.Count} dimensions)");
 
     private static string TooMany(long expected) => string.Create(CultureInfo.InvariantCulture, $"has more elements than the shape's {expected}");
 
