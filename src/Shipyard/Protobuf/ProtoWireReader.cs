@@ -72,7 +72,7 @@ public ref struct ProtoWireReader(ReadOnlySpan<byte> data)
         }
 
         var tag = ReadVarint();
-        if (tag >> 3 is 0 or > int.MaxValue)
+        if (tag >> 3 is 0 or > (1 << 29) - 1)
         {
             throw new FormatException($"field number {tag >> 3} at byte {_position} (field numbers run from 1 to 2^29 - 1).");
         }
