@@ -56,20 +56,21 @@ internal static class GrpcInferResponseWriter
             + ProtoWireWriter.StringFieldSize(IdField, response.Id ?? "");
         foreach (var (name, value) in response.Parameters ?? Empty)
         {
-            size += ProtoWireWriter.FieldSize(ParametersField, ParameterEntrySize(name, value));
+            size = checked(size + ProtoWireWriter.FieldSize(ParametersField, ParameterEntrySize(name, value)));
         }
 
         for (var i = 0; i < outputs.Count; i++)
         {
             var tensor = outputs[i];
             var data = output.Raw ? RawSize(tensor.Data) : ContentsSize(tensor.Data);
-            var tensorSize = ProtoWireWriter.StringFieldSize(TensorNameField, tensor.Name)
+            var tensorSize = checked(ProtoWireWriter.StringFieldSize(TensorNameField, tensor.Name)
                 + ProtoWireWriter.StringFieldSize(TensorDatatypeField, tensor.Datatype)
                 + (tensor.Shape.Count > 0 ? ProtoWireWriter.FieldSize(TensorShapeField, ShapeSize(tensor.Shape)) : 0)
-                + (output.Raw ? 0 : ProtoWireWriter.FieldSize(TensorContentsField, data));
+                + (output.Raw ? 0 : ProtoWireWriter.FieldSize(TensorContentsField, data)));
             sizes[2 * i] = tensorSize;
             sizes[(2 * i) + 1] = data;
-            size += ProtoWireWriter.FieldSize(OutputsField, tensorSize) + (output.Raw ? ProtoWireWriter.FieldSize(RawOutputContentsField, data) : 0);
+            // Checked: an answer past 2 GiB (only with limits raised far beyond their defaults) fails cleanly, not with a wrapped size.
+            size = checked(size + ProtoWireWriter.FieldSize(OutputsField, tensorSize) + (output.Raw ? ProtoWireWriter.FieldSize(RawOutputContentsField, data) : 0));
         }
 
         context.SetPayloadLength(size);
@@ -148,9 +149,9 @@ internal static class GrpcInferResponseWriter
         switch (data)
         {
             case float[] floats:
-                return floats.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Fp32Contents, floats.Length * sizeof(float));
+                return floats.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Fp32Contents, checked(floats.Length * sizeof(float)));
             case double[] doubles:
-                return doubles.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Fp64Contents, doubles.Length * sizeof(double));
+                return doubles.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Fp64Contents, checked(doubles.Length * sizeof(double)));
             case long[] longs:
                 var packed = 0;
                 foreach (var value in longs)
