@@ -17,9 +17,6 @@ public static class DriftApi
     /// <summary>Container the reports live in (as <see cref="DriftMonitorOptions.ReportContainer"/>).</summary>
     public const string ReportContainer = "drift-reports";
 
-    // The HTML is self-contained (inline CSS and SVG, no scripts): forbid everything else, so a report can never run code.
-    private const string HtmlContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-
     /// <summary>Maps the drift read routes (function or admin key, like the other model read routes).</summary>
     public static IEndpointRouteBuilder MapDriftApi(this IEndpointRouteBuilder app)
     {
@@ -68,9 +65,7 @@ public static class DriftApi
             return NoReport(name, version);
         }
 
-        http.Response.Headers.ContentSecurityPolicy = HtmlContentSecurityPolicy;
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.Bytes(bytes, "text/html; charset=utf-8");
+        return HtmlReportResult.Create(http.Response, bytes);
     }
 
     private static async Task<(string? JsonBlob, ProblemHttpResult? Problem)> FindLatestAsync(
@@ -96,6 +91,10 @@ public static class DriftApi
         return latest is null ? (null, NoReport(name, version)) : (latest, null);
     }
 
+    // A drift report is {model}/{version}/{timestamp}.json; the model's folder also holds other reports (evaluation/…).
+    private static bool IsVersionReport(string blobName) =>
+        blobName.Split('/') is [_, var version, _] && ModelManifest.IsValidVersion(version);
+
     /// <summary>
     /// The newest JSON report under <paramref name="prefix"/>: report names end in <c>{yyyyMMddTHHmmssfffZ}.json</c>, so the
     /// newest is the greatest file name (compared without the version folder, which differs across versions).
@@ -108,6 +107,7 @@ public static class DriftApi
             await foreach (var blob in store.ListAsync(ReportContainer, prefix, cancellationToken).ConfigureAwait(false))
             {
                 if (blob.Name.EndsWith(".json", StringComparison.Ordinal)
+                    && IsVersionReport(blob.Name)
                     && (latest is null || string.CompareOrdinal(FileName(blob.Name), FileName(latest)) > 0))
                 {
                     latest = blob.Name;

@@ -18,9 +18,6 @@ namespace Shipyard.Http.Apis;
 /// </summary>
 public static class EvaluationApi
 {
-    // The HTML is self-contained (inline CSS and SVG, no scripts), as the drift report's.
-    private const string HtmlContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-
     /// <summary>Maps the routes (function or admin key, as predict).</summary>
     public static IEndpointRouteBuilder MapEvaluationApi(this IEndpointRouteBuilder app)
     {
@@ -109,9 +106,7 @@ public static class EvaluationApi
         }
 
         var report = await evaluation.EvaluateAsync(name, span, cancellationToken: http.RequestAborted).ConfigureAwait(false);
-        http.Response.Headers.ContentSecurityPolicy = HtmlContentSecurityPolicy;
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(EvaluationReportHtml.Render(report)), "text/html; charset=utf-8");
+        return HtmlReportResult.Create(http.Response, System.Text.Encoding.UTF8.GetBytes(EvaluationReportHtml.Render(report)));
     }
 
     /// <summary><c>{"outcomes":[{"predictionId":"…","actual":…}]}</c>, every problem named.</summary>

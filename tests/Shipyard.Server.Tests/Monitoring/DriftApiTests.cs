@@ -70,4 +70,22 @@ public sealed class DriftApiTests
         Assert.Equal(System.Text.Encoding.UTF8.GetString(await app.Store.ReadAllBytesAsync("drift-reports", DriftTestApp.Outcome(invocation, "breast-cancer", "1").GetProperty("report").GetString()![..^5] + ".html")), page);
         Assert.StartsWith("breast-cancer/2/", v2Blob, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Drift_ModelFolderFallback_ServesDriftReportsOnly_NotEvaluationReports()
+    {
+        using var app = new DriftTestApp();
+        using var client = await app.ClientAsync();
+        await app.Store.CreateContainerIfNotExistsAsync("drift-reports");
+        await app.Store.UploadTextAsync("drift-reports", "breast-cancer/evaluation/20991231T000000Z.json", """{"model":"breast-cancer","kind":"evaluation"}""");
+
+        using var onlyEvaluation = await client.GetAsync(new Uri("/api/models/breast-cancer/drift", UriKind.Relative));
+        await app.Store.UploadTextAsync("drift-reports", "breast-cancer/2/20200101T000000000Z.json", """{"model":"breast-cancer","version":"2"}""");
+        using var withVersion2 = await client.GetAsync(new Uri("/api/models/breast-cancer/drift", UriKind.Relative));
+
+        // Production (1) has no drift report: the fallback takes the newest drift report of any version, never the
+        // (newer) evaluation report beside them.
+        await HttpAssert.ProblemAsync(onlyEvaluation, HttpStatusCode.NotFound);
+        Assert.Equal("2", (await HttpAssert.OkJsonAsync(withVersion2)).GetProperty("version").GetString());
+    }
 }
