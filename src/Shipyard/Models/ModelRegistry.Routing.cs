@@ -93,6 +93,24 @@ public sealed partial class ModelRegistry
         return await WriteRoutingAsync(model, next, $"rollback → {previous}", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Removes the canary if it is still <paramref name="version"/>: an automatic rollback decided on an earlier
+    /// read (a report over days of traffic) must not undo a routing change made since. Conditional write.</summary>
+    /// <returns>True when the canary was removed; false when the canary is no longer that version.</returns>
+    /// <exception cref="ModelNotFoundException">Unknown model.</exception>
+    /// <exception cref="RoutingConflictException">routing.json changed concurrently; re-read and retry.</exception>
+    public async Task<bool> RemoveCanaryAsync(string name, string version, CancellationToken cancellationToken = default)
+    {
+        var model = GetModel(name);
+        var current = model.Routing;
+        if (current.Canary?.Version != version)
+        {
+            return false;
+        }
+
+        await WriteRoutingAsync(model, current with { Canary = null }, $"remove canary {version}", cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     private static ModelRouting WithProduction(ModelRouting current, string? version)
     {
         if (current.Production == version)

@@ -180,6 +180,24 @@ public class ModelRegistryTests
     }
 
     [Fact]
+    public async Task RemoveCanaryAsync_OnlyWhileTheCanaryIsStillThatVersion()
+    {
+        await using var world = await TestWorld.StartAsync(["breast-cancer"]);
+        await world.Registry.PromoteAsync("breast-cancer", "canary", "2");
+
+        var otherVersion = await world.Registry.RemoveCanaryAsync("breast-cancer", "1"); // decided on a routing since changed
+        var kept = world.Registry.GetRouting("breast-cancer");
+        var removed = await world.Registry.RemoveCanaryAsync("breast-cancer", "2");
+        var after = world.Registry.GetRouting("breast-cancer");
+
+        Assert.False(otherVersion);
+        Assert.Equal("2", kept.Canary?.Version);
+        Assert.True(removed);
+        Assert.Null(after.Canary);
+        Assert.Equal(kept.Production, after.Production);
+    }
+
+    [Fact]
     public async Task PromoteAsync_TwoRegistriesRace_SecondGetsRoutingConflict()
     {
         await using var a = await TestWorld.StartAsync(["breast-cancer"]);

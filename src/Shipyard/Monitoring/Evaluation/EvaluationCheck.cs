@@ -62,9 +62,9 @@ public sealed partial class EvaluationCheck(EvaluationService evaluation, ModelR
         }
 
         var rolledBack = false;
-        if (evaluation.Options.AutoRollback && report.Comparison is { Verdict: VersionComparison.RollBack } comparison && model.Routing.Canary?.Version == comparison.Candidate)
+        if (evaluation.Options.AutoRollback && report.Comparison is { Verdict: VersionComparison.RollBack } comparison
+            && await registry.RemoveCanaryAsync(model.Name, comparison.Candidate, cancellationToken).ConfigureAwait(false))
         {
-            await registry.SetRoutingAsync(model.Name, model.Routing with { Canary = null }, cancellationToken).ConfigureAwait(false);
             rolledBack = true;
             telemetry.TrackEvent(RolledBackEvent, new Dictionary<string, string>
             {
