@@ -24,9 +24,9 @@ internal static class KServeModels
     /// </summary>
     public static KServeLookup Resolve(string name, string? version, ModelRegistry registry)
     {
-        var errors = RouteChecks.Check(name, version);
-        if (errors.Count > 0)
+        if (!RouteChecks.IsValid(name, version))
         {
+            var errors = RouteChecks.Check(name, version);
             return KServeLookup.Failed(new KServeProblem(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", string.Join("; ", errors), errors));
         }
 

@@ -26,7 +26,10 @@ internal static class RouteChecks
 
     /// <summary>A 400 naming every problem with <paramref name="name"/> and <paramref name="version"/>, or null when both are valid.</summary>
     public static ProblemHttpResult? Problem(string name, string? version = null) =>
-        ModelManifest.IsValidName(name) && (version is null || ModelManifest.IsValidVersion(version))
-            ? null // the usual case, on every prediction: nothing allocated
-            : Problems.Invalid(Check(name, version));
+        IsValid(name, version) ? null : Problems.Invalid(Check(name, version));
+
+    /// <summary>Whether <paramref name="name"/> and <paramref name="version"/> (when given) are valid: the usual case, on
+    /// every prediction, checked without allocating (<see cref="Check"/> then names the problems).</summary>
+    public static bool IsValid(string name, string? version = null) =>
+        ModelManifest.IsValidName(name) && (version is null || ModelManifest.IsValidVersion(version));
 }

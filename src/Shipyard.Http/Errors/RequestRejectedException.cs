@@ -18,17 +18,23 @@ public sealed class RequestRejectedException : Exception
     /// <param name="errors">Every problem, each starting with the field it concerns (<c>instances: expected an array</c>);
     /// past <see cref="MaxListedErrors"/>, the first ones and a note.</param>
     public RequestRejectedException(int statusCode, string title, IReadOnlyList<string> errors)
-        : base(title + (errors is { Count: > 0 } ? ": " + string.Join("; ", Listed(errors)) : string.Empty))
+        : this(statusCode, title, Listed(errors ?? []))
     {
-        StatusCode = statusCode;
-        Title = title;
-        Errors = Listed(errors ?? []);
     }
 
     /// <summary>Standard constructor (400, no details).</summary>
     public RequestRejectedException()
         : this(StatusCodes.Status400BadRequest, "Bad request", [])
     {
+    }
+
+    // errors: already cut to what an answer lists.
+    private RequestRejectedException(int statusCode, string title, string[] errors)
+        : base(title + (errors.Length > 0 ? ": " + string.Join("; ", errors) : string.Empty))
+    {
+        StatusCode = statusCode;
+        Title = title;
+        Errors = errors;
     }
 
     /// <summary>The HTTP status.</summary>
@@ -43,7 +49,7 @@ public sealed class RequestRejectedException : Exception
     /// <summary>True when a caller has found as many problems as an answer lists, so it can stop looking.</summary>
     public static bool Enough(IReadOnlyCollection<string>? errors) => errors is { Count: > MaxListedErrors };
 
-    private static IReadOnlyList<string> Listed(IReadOnlyList<string> errors) => errors.Count <= MaxListedErrors
-        ? errors
+    private static string[] Listed(IReadOnlyList<string> errors) => errors.Count <= MaxListedErrors
+        ? [.. errors]
         : [.. errors.Take(MaxListedErrors), string.Create(CultureInfo.InvariantCulture, $"…: more problems were found; the first {MaxListedErrors} are listed.")];
 }

@@ -29,12 +29,6 @@ namespace Shipyard.Server.Grpc;
 /// </summary>
 internal static class GrpcInferRequestReader
 {
-    /// <summary>The request parameter that asks for <c>raw_output_contents</c> (Triton's name for the same switch over REST).</summary>
-    public const string BinaryDataOutputParameter = "binary_data_output";
-
-    /// <summary>A requested output's parameter that asks for raw outputs (the protocol's binary-data convention).</summary>
-    public const string BinaryDataParameter = "binary_data";
-
     // ModelInferRequest fields.
     private const int ModelNameField = 1;
     private const int ModelVersionField = 2;

@@ -29,9 +29,7 @@ internal static class GrpcInferResponseWriter
     private const int TensorContentsField = 5;
 
     // InferTensorContents fields.
-    private const int Int64Contents = 3;
     private const int Fp32Contents = 6;
-    private const int Fp64Contents = 7;
     private const int BytesContents = 8;
 
     // Map entries (key 1, value 2) and InferParameter's string_param (3).
@@ -150,16 +148,6 @@ internal static class GrpcInferResponseWriter
         {
             case float[] floats:
                 return floats.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Fp32Contents, checked(floats.Length * sizeof(float)));
-            case double[] doubles:
-                return doubles.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Fp64Contents, checked(doubles.Length * sizeof(double)));
-            case long[] longs:
-                var packed = 0;
-                foreach (var value in longs)
-                {
-                    packed += ProtoWireWriter.VarintSize((ulong)value);
-                }
-
-                return longs.Length == 0 ? 0 : ProtoWireWriter.FieldSize(Int64Contents, packed);
             case string[] texts:
                 var size = 0;
                 foreach (var text in texts)
@@ -185,28 +173,6 @@ internal static class GrpcInferResponseWriter
                 }
 
                 break;
-            case double[] doubles when doubles.Length > 0:
-                writer.LengthDelimited(Fp64Contents, doubles.Length * sizeof(double));
-                foreach (var value in doubles)
-                {
-                    writer.Fixed64(BitConverter.DoubleToUInt64Bits(value));
-                }
-
-                break;
-            case long[] longs when longs.Length > 0:
-                var packed = 0;
-                foreach (var value in longs)
-                {
-                    packed += ProtoWireWriter.VarintSize((ulong)value);
-                }
-
-                writer.LengthDelimited(Int64Contents, packed);
-                foreach (var value in longs)
-                {
-                    writer.Varint((ulong)value);
-                }
-
-                break;
             case string[] texts:
                 foreach (var text in texts)
                 {
@@ -221,8 +187,6 @@ internal static class GrpcInferResponseWriter
     private static int RawSize(object data) => data switch
     {
         float[] floats => floats.Length * sizeof(float),
-        double[] doubles => doubles.Length * sizeof(double),
-        long[] longs => longs.Length * sizeof(long),
         string[] texts => texts.Sum(t => 4 + Encoding.UTF8.GetByteCount(t)),
         _ => throw Unknown(data),
     };
@@ -235,20 +199,6 @@ internal static class GrpcInferResponseWriter
                 foreach (var value in floats)
                 {
                     writer.Fixed32(BitConverter.SingleToUInt32Bits(value));
-                }
-
-                break;
-            case double[] doubles:
-                foreach (var value in doubles)
-                {
-                    writer.Fixed64(BitConverter.DoubleToUInt64Bits(value));
-                }
-
-                break;
-            case long[] longs:
-                foreach (var value in longs)
-                {
-                    writer.Fixed64((ulong)value);
                 }
 
                 break;

@@ -22,9 +22,6 @@ namespace Shipyard.Server.Grpc;
 /// </summary>
 internal sealed class InferenceService(ModelRegistry registry, PredictionService predictions, ModelRateLimiter models)
 {
-    /// <summary>The metadata that makes canary assignment sticky (REST: the <c>X-Request-Key</c> header).</summary>
-    public const string RequestKeyMetadata = "x-request-key";
-
     /// <summary>True while the process answers.</summary>
     [AllowAnonymous]
     [DisableRateLimiting]
@@ -80,10 +77,9 @@ internal sealed class InferenceService(ModelRegistry registry, PredictionService
         }
 
         var version = VersionOrNull(call.ModelVersion);
-        var errors = RouteChecks.Check(call.ModelName, version);
-        if (errors.Count > 0)
+        if (!RouteChecks.IsValid(call.ModelName, version))
         {
-            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors);
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", RouteChecks.Check(call.ModelName, version));
         }
 
         using var lease = Limit(call.ModelName);
@@ -97,11 +93,12 @@ internal sealed class InferenceService(ModelRegistry registry, PredictionService
         return new GrpcInferOutput(response, call.RawOutputs);
     }
 
-    /// <summary>The <c>x-request-key</c> metadata (the last one, as <see cref="Metadata.GetValue"/> gives it), read from the
-    /// HTTP/2 headers: <see cref="ServerCallContext.RequestHeaders"/> would copy every header into a new collection per call.</summary>
+    /// <summary>The <c>x-request-key</c> metadata (REST's <c>X-Request-Key</c> header: metadata are HTTP/2 headers; the last
+    /// one, as <see cref="Metadata.GetValue"/> gives it), read from the HTTP/2 headers: <see cref="ServerCallContext.RequestHeaders"/>
+    /// would copy every header into a new collection per call.</summary>
     private static string? RequestKeyHeader(ServerCallContext context)
     {
-        var values = context.GetHttpContext().Request.Headers[RequestKeyMetadata];
+        var values = context.GetHttpContext().Request.Headers[PredictApi.RequestKeyHeader];
         return values.Count > 0 ? values[values.Count - 1] : null;
     }
 

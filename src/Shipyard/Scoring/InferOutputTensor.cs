@@ -17,7 +17,7 @@ public sealed record InferOutputTensor
     [JsonPropertyName("datatype")]
     public required string Datatype { get; init; }
 
-    /// <summary>Flat row-major elements: <c>string[]</c> (BYTES), <c>float[]</c> (FP32) or <c>long[]</c> (INT64).</summary>
+    /// <summary>Flat row-major elements: <c>string[]</c> (BYTES) or <c>float[]</c> (FP32), as <c>KServeMapper.ToTensors</c> makes them.</summary>
     [JsonPropertyName("data")]
     public required object Data { get; init; }
 }
