@@ -236,12 +236,13 @@ public sealed class GrpcInferRequestReaderTests
     public void Read_EveryPrefixOfAMessage_IsReadOrRefused_NeverThrown()
     {
         var valid = Generated().ToByteArray();
+        var boundaries = FieldBoundaries(valid);
         for (var length = 0; length < valid.Length; length++)
         {
             var call = GrpcInferRequestReader.Read(valid.AsSpan(0, length), MaxRows);
 
-            // A cut between fields leaves a shorter message; any other cut is malformed.
-            Assert.True(call.Malformed is not null || call.Request is not null || call.Problem is not null, $"prefix of {length} bytes");
+            // A cut between top-level fields leaves a shorter, valid message; any other cut is malformed.
+            Assert.True(boundaries.Contains(length) == call.Malformed is null, $"prefix of {length} bytes: {call.Malformed?.Message ?? "read"}");
         }
     }
 
@@ -382,6 +383,20 @@ public sealed class GrpcInferRequestReaderTests
     private static void Packed(CodedOutputStream m, int field, Action<CodedOutputStream> values) => Field(m, field, Message(values));
 
     /// <summary>Where the <paramref name="occurrence"/>-th (0-based) top-level field <paramref name="field"/> of <paramref name="message"/> ends.</summary>
+    /// <summary>Where each top-level field of <paramref name="message"/> ends (and 0), read with Google.Protobuf.</summary>
+    private static HashSet<int> FieldBoundaries(byte[] message)
+    {
+        var input = new CodedInputStream(message);
+        var ends = new HashSet<int> { 0 };
+        while (input.ReadTag() != 0)
+        {
+            input.SkipLastField();
+            ends.Add((int)input.Position);
+        }
+
+        return ends;
+    }
+
     private static int FieldEnd(byte[] message, int field, int occurrence)
     {
         var input = new CodedInputStream(message);

@@ -284,9 +284,10 @@ public sealed class GrpcInferenceServiceTests(GrpcServerFixture server) : IClass
         using var rest = await server.Rest.GetAsync(new Uri(server.App.BaseAddress, "/v2"));
         var body = await HttpAssert.OkJsonAsync(rest);
 
+        Assert.Equal(body.GetProperty("name").GetString(), grpc.Name);
         Assert.Equal("shipyard", grpc.Name);
         Assert.Equal(body.GetProperty("version").GetString(), grpc.Version);
-        Assert.Empty(grpc.Extensions);
+        Assert.Equal(body.TryGetProperty("extensions", out var extensions) ? extensions.EnumerateArray().Select(e => e.GetString()) : [], grpc.Extensions);
     }
 
     [Theory]
