@@ -16,10 +16,10 @@ public sealed class SelectedStorage
     }
 
     /// <summary>The Azure connection, or null for the embedded file store.</summary>
-    public StorageConnection? Connection { get; }
+    private StorageConnection? Connection { get; }
 
     /// <summary>The embedded file store's absolute folder, or null for Azure.</summary>
-    public string? DataPath { get; }
+    private string? DataPath { get; }
 
     /// <summary>Names the store without secrets: the blob endpoint and how it authenticates, or the folder.</summary>
     public string Description => Connection is { } connection

@@ -72,16 +72,12 @@ internal static class BatchStorageThroughputProbe
     }
 
     /// <summary>
-    /// Peak memory of one Azurite→Azurite job: the input is streamed up from the file (never held in memory), then this
-    /// process's peak RSS is reset (<c>/proc/self/clear_refs</c>, Linux) and read back (<c>VmHWM</c>) after the job, so the
-    /// figure is the job's own. Compare a 100k-row and a 1M-row file: flat memory means within 10%.
-    /// <c>dotnet artifacts/bench-batch/Shipyard.Benchmarks.dll --batch-storage-memory FILE.csv [MODEL]</c>.
-    /// </summary>
-    /// <summary>
-    /// Peak RSS of one Azurite→Azurite job on <paramref name="csvPath"/>, measured twice: in a fresh process that does
-    /// nothing but the job (as the Functions worker or the server's watcher, which never uploaded the input), and in
-    /// this process after it streamed the input up (the first probe's way, which charges the job for what the upload
-    /// left behind: a 208 MB input leaves more than a 21 MB one).
+    /// Peak RSS of one Azurite→Azurite job on <paramref name="csvPath"/> (streamed up first, never held in memory), measured
+    /// twice: in a fresh process that does nothing but the job (as the Functions worker or the server's watcher, which
+    /// never uploaded the input), and in this process after it streamed the input up (which charges the job for what the
+    /// upload left behind). Each time the peak RSS is reset (<c>/proc/self/clear_refs</c>, Linux) and read back
+    /// (<c>VmHWM</c>) after the job, so the figure is the job's own. Compare a 100k-row and a 1M-row file: flat memory
+    /// means within 10%. <c>dotnet artifacts/bench-batch/Shipyard.Benchmarks.dll --batch-storage-memory FILE.csv [MODEL]</c>.
     /// </summary>
     public static async Task RunMemoryAsync(string csvPath, string modelName)
     {

@@ -53,7 +53,7 @@ internal sealed class OnnxRowBinding : IDisposable
 
     /// <summary>Whether single-row runs of this graph can be bound: numeric inputs, tensor outputs, on the CPU.</summary>
     public static bool Fits(InferenceSession session, OnnxElementType[] types, string[] outputNames, string executionProvider) =>
-        executionProvider == "CPU" &&
+        executionProvider == OnnxSessionFactory.Cpu &&
         types.All(t => t is OnnxElementType.Float or OnnxElementType.Double or OnnxElementType.Int64 or OnnxElementType.Int32) &&
         outputNames.All(n => session.OutputMetadata.TryGetValue(n, out var m) && m.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR);
 
