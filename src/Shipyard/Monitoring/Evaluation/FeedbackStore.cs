@@ -106,16 +106,15 @@ public sealed class FeedbackStore(IBlobStore store, TimeProvider? time = null)
             return latest;
         }
 
-        var firstHour = new DateTimeOffset(from.UtcDateTime.Year, from.UtcDateTime.Month, from.UtcDateTime.Day, from.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
+        // Only the window's hour folders are listed, not the model's whole history of outcomes. Nothing is received after
+        // now (a day's slack covers other instances' clocks), so an open end stops there.
+        var received = _time.GetUtcNow().AddDays(1);
         var names = new List<string>();
         try
         {
-            await foreach (var blob in store.ListAsync(Container, model + "/", cancellationToken).ConfigureAwait(false))
+            await foreach (var name in HourPartitions.ListAsync(store, Container, model + "/", HourPartitions.HourOf(from), HourPartitions.HourOf(to < received ? to : received), cancellationToken).ConfigureAwait(false))
             {
-                if (HourOf(blob.Name) is { } hour && hour >= firstHour && hour <= to)
-                {
-                    names.Add(blob.Name);
-                }
+                names.Add(name);
             }
         }
         catch (BlobNotFoundException)
@@ -231,14 +230,6 @@ public sealed class FeedbackStore(IBlobStore store, TimeProvider? time = null)
         }
 
         return actual;
-    }
-
-    /// <summary>The hour partition of a blob name <c>{model}/{yyyy}/{MM}/{dd}/{HH}/…</c>, or null for anything else.</summary>
-    private static DateTimeOffset? HourOf(string name)
-    {
-        var parts = name.Split('/');
-        return parts.Length == 6 && DateTimeOffset.TryParseExact($"{parts[1]}-{parts[2]}-{parts[3]}T{parts[4]}", "yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var hour) ? hour : null;
     }
 }
 

@@ -28,34 +28,24 @@ public static class LoggedPredictions
             return (predictions, 0);
         }
 
-        // One listing per day folder (a 7-day window is 8 listings per version, not 169); hours outside the window are
-        // left unread by their folder name.
-        var firstHour = new DateTimeOffset(from.UtcDateTime.Year, from.UtcDateTime.Month, from.UtcDateTime.Day, from.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
+        // The hours that start before the window ends; hours outside it are left unread by their folder name.
+        var firstHour = HourPartitions.HourOf(from);
+        var lastHour = HourPartitions.HourOf(to.AddTicks(-1));
         foreach (var version in versions)
         {
-            for (var day = new DateTimeOffset(firstHour.Year, firstHour.Month, firstHour.Day, 0, 0, 0, TimeSpan.Zero); day < to; day = day.AddDays(1))
+            await foreach (var name in HourPartitions.ListAsync(store, PredictionLogWriter.Container, $"{model}/{version}/", firstHour, lastHour, cancellationToken).ConfigureAwait(false))
             {
-                var prefix = string.Create(CultureInfo.InvariantCulture, $"{model}/{version}/{day:yyyy}/{day:MM}/{day:dd}/");
-                await foreach (var blob in store.ListAsync(PredictionLogWriter.Container, prefix, cancellationToken).ConfigureAwait(false))
+                byte[] bytes;
+                try
                 {
-                    if (!int.TryParse(blob.Name.AsSpan(prefix.Length, Math.Min(2, blob.Name.Length - prefix.Length)), NumberStyles.None, CultureInfo.InvariantCulture, out var h) ||
-                        day.AddHours(h) is var hour && (hour < firstHour || hour >= to))
-                    {
-                        continue;
-                    }
-
-                    byte[] bytes;
-                    try
-                    {
-                        bytes = await store.ReadAllBytesAsync(PredictionLogWriter.Container, blob.Name, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (BlobNotFoundException)
-                    {
-                        continue; // deleted since it was listed (retention)
-                    }
-
-                    skipped += ReadLines(bytes, version, from, to, predictions);
+                    bytes = await store.ReadAllBytesAsync(PredictionLogWriter.Container, name, cancellationToken).ConfigureAwait(false);
                 }
+                catch (BlobNotFoundException)
+                {
+                    continue; // deleted since it was listed (retention)
+                }
+
+                skipped += ReadLines(bytes, version, from, to, predictions);
             }
         }
 
