@@ -106,13 +106,13 @@ public sealed class FeedbackStore(IBlobStore store, TimeProvider? time = null)
             return latest;
         }
 
-        // Only the window's hour folders are listed, not the model's whole history of outcomes. Nothing is received after
-        // now (a day's slack covers other instances' clocks), so an open end stops there.
-        var received = _time.GetUtcNow().AddDays(1);
+        // Only the window's hour folders are listed, not the model's whole history of outcomes (an open end, as a past
+        // window re-evaluated takes every outcome received since, lists the model's folder once: this reader's clock
+        // need not agree with the instances that stamped the folders).
         var names = new List<string>();
         try
         {
-            await foreach (var name in HourPartitions.ListAsync(store, Container, model + "/", HourPartitions.HourOf(from), HourPartitions.HourOf(to < received ? to : received), cancellationToken).ConfigureAwait(false))
+            await foreach (var name in HourPartitions.ListAsync(store, Container, model + "/", HourPartitions.HourOf(from), HourPartitions.HourOf(to), cancellationToken).ConfigureAwait(false))
             {
                 names.Add(name);
             }
