@@ -20,23 +20,19 @@ public static class PredictionIds
     public static string New(string model, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var milliseconds = (ulong)Math.Max(0, time.ToUnixTimeMilliseconds());
-        var random = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
-        return string.Create(Length, (model, milliseconds, random), static (span, s) =>
-        {
-            Hex(span[..TimeDigits], s.milliseconds);
-            Hex(span.Slice(TimeDigits, RandomDigits), s.random);
-            Hex(span[(TimeDigits + RandomDigits)..], Check(s.model, span[..(TimeDigits + RandomDigits)]));
-        });
+        return New(ModelSeed(model), Milliseconds(time));
     }
 
-    /// <summary>New ids for <paramref name="count"/> predictions made together.</summary>
+    /// <summary>New ids for <paramref name="count"/> predictions made together (the model's part of the check hashed once).</summary>
     public static string[] NewBatch(string model, DateTimeOffset time, int count)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        var seed = ModelSeed(model);
+        var milliseconds = Milliseconds(time);
         var ids = new string[count];
         for (var i = 0; i < ids.Length; i++)
         {
-            ids[i] = New(model, time);
+            ids[i] = New(seed, milliseconds);
         }
 
         return ids;
@@ -56,7 +52,7 @@ public static class PredictionIds
         var span = id.AsSpan();
         var check = ulong.Parse(span[(TimeDigits + RandomDigits)..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
         var milliseconds = long.Parse(span[..TimeDigits], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-        if (check != Check(model, span[..(TimeDigits + RandomDigits)]) || milliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        if (check != Check(ModelSeed(model), span[..(TimeDigits + RandomDigits)]) || milliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
         {
             return false;
         }
@@ -65,8 +61,21 @@ public static class PredictionIds
         return true;
     }
 
-    /// <summary>16 bits of FNV-1a over the model name and the id's first 28 digits.</summary>
-    private static ulong Check(string model, ReadOnlySpan<char> digits)
+    private static string New(uint seed, ulong milliseconds)
+    {
+        var random = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
+        return string.Create(Length, (seed, milliseconds, random), static (span, s) =>
+        {
+            Hex(span[..TimeDigits], s.milliseconds);
+            Hex(span.Slice(TimeDigits, RandomDigits), s.random);
+            Hex(span[(TimeDigits + RandomDigits)..], Check(s.seed, span[..(TimeDigits + RandomDigits)]));
+        });
+    }
+
+    private static ulong Milliseconds(DateTimeOffset time) => (ulong)Math.Max(0, time.ToUnixTimeMilliseconds());
+
+    /// <summary>FNV-1a over the model name and a '/': the start of every check of the model's ids.</summary>
+    private static uint ModelSeed(string model)
     {
         var hash = 2166136261u;
         foreach (var c in model)
@@ -74,7 +83,12 @@ public static class PredictionIds
             hash = (hash ^ c) * 16777619u;
         }
 
-        hash = (hash ^ '/') * 16777619u;
+        return (hash ^ '/') * 16777619u;
+    }
+
+    /// <summary>16 bits of FNV-1a over the model name (<paramref name="hash"/>, from <see cref="ModelSeed"/>) and the id's first 28 digits.</summary>
+    private static ulong Check(uint hash, ReadOnlySpan<char> digits)
+    {
         foreach (var c in digits)
         {
             hash = (hash ^ c) * 16777619u;
