@@ -151,7 +151,7 @@ public static class AdminApi
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new RequestRejectedException(400, "One or more inputs are invalid.", [$"body: expected {{\"alias\":\"production\",\"version\":\"2\"}}, got {UserText.Describe(root.ValueKind)}."]);
+            throw RequestRejectedException.Invalid([$"body: expected {{\"alias\":\"production\",\"version\":\"2\"}}, got {UserText.Describe(root.ValueKind)}."]);
         }
 
         var errors = new List<string>();
@@ -185,7 +185,7 @@ public static class AdminApi
 
         if (errors.Count > 0)
         {
-            throw new RequestRejectedException(400, "One or more inputs are invalid.", errors);
+            throw RequestRejectedException.Invalid(errors);
         }
 
         return (alias!, version!);

@@ -17,7 +17,7 @@ internal static class InferBody
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid([$"body: expected a JSON object {{\"inputs\":[…]}}, got {UserText.Describe(root.ValueKind)}."]);
+            throw RequestRejectedException.Invalid([$"body: expected a JSON object {{\"inputs\":[…]}}, got {UserText.Describe(root.ValueKind)}."]);
         }
 
         var errors = new List<string>();
@@ -120,7 +120,7 @@ internal static class InferBody
 
         if (errors.Count > 0)
         {
-            throw Invalid(errors);
+            throw RequestRejectedException.Invalid(errors);
         }
 
         return (new InferRequest { Id = id, Inputs = inputs, Outputs = outputs }, requestKey);
@@ -230,7 +230,4 @@ internal static class InferBody
         errors.Add($"{path}.{field}: required non-empty string.");
         return null;
     }
-
-    private static RequestRejectedException Invalid(IReadOnlyList<string> errors) =>
-        new(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors);
 }

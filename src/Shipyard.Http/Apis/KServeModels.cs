@@ -1,5 +1,6 @@
 using System.Reflection;
 using Shipyard.Http.Apis.Contracts;
+using Shipyard.Http.Errors;
 using Shipyard.Models;
 
 namespace Shipyard.Http.Apis;
@@ -27,7 +28,7 @@ internal static class KServeModels
         if (!RouteChecks.IsValid(name, version))
         {
             var errors = RouteChecks.Check(name, version);
-            return KServeLookup.Failed(new KServeProblem(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", string.Join("; ", errors), errors));
+            return KServeLookup.Failed(new KServeProblem(StatusCodes.Status400BadRequest, RequestRejectedException.InvalidTitle, string.Join("; ", errors), errors));
         }
 
         if (registry.Find(name) is not { } model)

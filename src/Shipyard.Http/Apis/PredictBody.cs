@@ -12,7 +12,7 @@ internal static class PredictBody
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid([$"body: expected a JSON object {{\"instances\":[…]}}, got {UserText.Describe(root.ValueKind)}."]);
+            throw RequestRejectedException.Invalid([$"body: expected a JSON object {{\"instances\":[…]}}, got {UserText.Describe(root.ValueKind)}."]);
         }
 
         var errors = new List<string>();
@@ -49,12 +49,9 @@ internal static class PredictBody
 
         if (errors.Count > 0)
         {
-            throw Invalid(errors);
+            throw RequestRejectedException.Invalid(errors);
         }
 
         return instances!.Value;
     }
-
-    private static RequestRejectedException Invalid(IReadOnlyList<string> errors) =>
-        new(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors);
 }

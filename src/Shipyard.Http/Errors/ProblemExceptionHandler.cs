@@ -87,7 +87,7 @@ public sealed class ProblemExceptionHandler : IExceptionHandler
     internal static (int Status, string Title, string Detail, IReadOnlyList<string>? Errors)? Map(Exception exception) => exception switch
     {
         RequestRejectedException r => (r.StatusCode, r.Title, r.Message, r.Errors),
-        InvalidInputException i => (400, "One or more inputs are invalid.", i.Message, i.Errors.Select(e => $"{e.Path}: {e.Message}").ToArray()),
+        InvalidInputException i => (400, RequestRejectedException.InvalidTitle, i.Message, i.Errors.Select(e => $"{e.Path}: {e.Message}").ToArray()),
         ModelNotFoundException n => (404, "Not found", n.Message, null),
         RoutingConflictException c => (409, "Conflict", c.Message, null),
         PackageInvalidException p => (400, "Invalid model package.", p.Message, p.Errors),

@@ -25,7 +25,7 @@ public static class Problems
     }
 
     /// <summary>400 listing every invalid field.</summary>
-    public static ProblemHttpResult Invalid(IReadOnlyList<string> errors, string title = "One or more inputs are invalid.") =>
+    public static ProblemHttpResult Invalid(IReadOnlyList<string> errors, string title = RequestRejectedException.InvalidTitle) =>
         Create(StatusCodes.Status400BadRequest, title, errors: errors);
 
     /// <summary>404 for an unknown model or version.</summary>

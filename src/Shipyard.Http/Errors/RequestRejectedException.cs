@@ -46,6 +46,12 @@ public sealed class RequestRejectedException : Exception
     /// <summary>Every problem, field first (at most <see cref="MaxListedErrors"/>, then a note that more were found).</summary>
     public IReadOnlyList<string> Errors { get; }
 
+    /// <summary>The title of every 400 for invalid input (REST problems and gRPC statuses alike).</summary>
+    public const string InvalidTitle = "One or more inputs are invalid.";
+
+    /// <summary>A 400 naming each invalid input in <paramref name="errors"/>.</summary>
+    public static RequestRejectedException Invalid(IReadOnlyList<string> errors) => new(StatusCodes.Status400BadRequest, InvalidTitle, errors);
+
     /// <summary>True when a caller has found as many problems as an answer lists, so it can stop looking.</summary>
     public static bool Enough(IReadOnlyCollection<string>? errors) => errors is { Count: > MaxListedErrors };
 

@@ -215,7 +215,7 @@ internal static class GrpcInferRequestReader
 
             if (errors is not null)
             {
-                return new GrpcInferCall { ModelName = modelName, ModelVersion = modelVersion, Problem = new RequestRejectedException(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", errors) };
+                return new GrpcInferCall { ModelName = modelName, ModelVersion = modelVersion, Problem = RequestRejectedException.Invalid(errors) };
             }
 
             return new GrpcInferCall

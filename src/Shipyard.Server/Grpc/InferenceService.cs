@@ -79,7 +79,7 @@ internal sealed class InferenceService(ModelRegistry registry, PredictionService
         var version = VersionOrNull(call.ModelVersion);
         if (!RouteChecks.IsValid(call.ModelName, version))
         {
-            throw new RequestRejectedException(StatusCodes.Status400BadRequest, "One or more inputs are invalid.", RouteChecks.Check(call.ModelName, version));
+            throw RequestRejectedException.Invalid(RouteChecks.Check(call.ModelName, version));
         }
 
         using var lease = Limit(call.ModelName);
