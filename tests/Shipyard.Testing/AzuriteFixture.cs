@@ -28,9 +28,9 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>Creates the fixture; ports and the data folder are chosen now, the process starts in <see cref="InitializeAsync"/>.</summary>
     public AzuriteFixture()
     {
-        BlobPort = FreePort();
-        QueuePort = FreePort();
-        TablePort = FreePort();
+        BlobPort = LoopbackPorts.Free();
+        QueuePort = LoopbackPorts.Free();
+        TablePort = LoopbackPorts.Free();
         Location = Path.Combine(Path.GetTempPath(), $"shipyard-azurite-{Guid.NewGuid():N}");
     }
 
@@ -258,8 +258,6 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     private static int Terminate(int pid) => OperatingSystem.IsWindows() ? -1 : NativeMethods.kill(pid, 15 /* SIGTERM */);
-
-    private static int FreePort() => LoopbackPorts.Free();
 
     private static class NativeMethods
     {

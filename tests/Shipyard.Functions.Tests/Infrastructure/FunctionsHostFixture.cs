@@ -63,10 +63,10 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
         };
         start.ArgumentList.Add(Path.Combine(FunctionApp.FuncHost, "start-host.sh"));
         start.ArgumentList.Add(FunctionApp.Folder);
-        start.ArgumentList.Add(FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.Environment["AZURITE_BIN_DIR"] = Path.Combine(RepoPaths.NodeModules, ".bin");
-        start.Environment["AZURITE_BLOB_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["AZURITE_QUEUE_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["AZURITE_BLOB_PORT"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["AZURITE_QUEUE_PORT"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment.Remove("AzureWebJobsStorage");
         start.Environment["DRIFT_SCHEDULE"] = DriftSchedule;
         start.Environment["DRIFT_MIN_ROWS"] = "1";
@@ -148,8 +148,6 @@ public sealed class FunctionsHostFixture : IAsyncLifetime
 
         return exports;
     }
-
-    private static int FreePort() => LoopbackPorts.Free();
 
     private static string ReadShared(string path)
     {

@@ -26,7 +26,7 @@ public sealed partial class BatchWatcherProcessTests
         try
         {
             var (input, rows) = await UploadInputAsync(data, "diabetes/big.csv", 400_000);
-            var port = AppProcess.FreePort();
+            var port = LoopbackPorts.Free();
 
             await using (var first = StartApp(port, data))
             {
@@ -67,7 +67,7 @@ public sealed partial class BatchWatcherProcessTests
 
         // Room for the report, not for the scored output (larger than the input).
         disk.FillLeaving(input.Length / 2);
-        await using var app = StartApp(AppProcess.FreePort(), data, new Dictionary<string, string?>
+        await using var app = StartApp(LoopbackPorts.Free(), data, new Dictionary<string, string?>
         {
             ["Shipyard__Batch__MaxAttempts"] = "3",
             ["Shipyard__Batch__Watcher__RetryDelay"] = "00:00:00.500",

@@ -96,7 +96,7 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
     [Fact]
     public async Task GpuAppDown_PreferGpuModel_IsScoredHereOnTheCpu()
     {
-        using var app = FunctionApp(new Uri($"http://127.0.0.1:{AppProcess.FreePort()}"), GpuKey);
+        using var app = FunctionApp(new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"), GpuKey);
         using var client = await app.CreateReadyClientAsync(ShipyardApplicationFactory.FunctionKey);
         var sample = SampleCases.Load("digits", "1").Cases[1];
 
@@ -109,7 +109,7 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
     [Fact]
     public async Task GpuAppDown_LaterRequestsSkipItForTheBreakDuration()
     {
-        using var app = FunctionApp(new Uri($"http://127.0.0.1:{AppProcess.FreePort()}"), GpuKey);
+        using var app = FunctionApp(new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"), GpuKey);
         using var client = await app.CreateReadyClientAsync(ShipyardApplicationFactory.FunctionKey);
         var sample = SampleCases.Load("digits", "1").Cases[0];
 
@@ -130,7 +130,7 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
         var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
         manifest["runtime"]!["devicePolicy"] = "require";
         File.WriteAllText(manifestPath, manifest.ToJsonString());
-        using var app = FunctionApp(new Uri($"http://127.0.0.1:{AppProcess.FreePort()}"), GpuKey, models.Path);
+        using var app = FunctionApp(new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"), GpuKey, models.Path);
         using var client = app.CreateClient(ShipyardApplicationFactory.FunctionKey);
         var sample = SampleCases.Load("digits", "1").Cases[0];
 
@@ -233,7 +233,7 @@ public sealed class GpuForwardingTests : IClassFixture<GpuForwardingTests.GpuApp
 
         public async Task InitializeAsync()
         {
-            var port = AppProcess.FreePort();
+            var port = LoopbackPorts.Free();
             Process = AppProcess.Start(
                 new Uri($"http://127.0.0.1:{port}"),
                 new Dictionary<string, string?> { ["Shipyard__Auth__FunctionKeys__0"] = GpuKey },

@@ -13,7 +13,7 @@ public sealed class GrpcEndpointTests
     [Fact]
     public async Task EmptyUrl_TurnsGrpcOff_RestServesAsBefore()
     {
-        var port = AppProcess.FreePort();
+        var port = LoopbackPorts.Free();
         await using var app = AppProcess.Start(
             new Uri($"http://127.0.0.1:{port}"),
             new Dictionary<string, string?> { ["Shipyard__Grpc__Url"] = "", ["Shipyard__Auth__AllowAnonymous"] = "true", ["Logging__LogLevel__Default"] = "Information" },
@@ -32,7 +32,7 @@ public sealed class GrpcEndpointTests
     [Fact]
     public async Task UrlOnTheRestPort_StopsAtStart_NamingTheSetting()
     {
-        var port = AppProcess.FreePort();
+        var port = LoopbackPorts.Free();
         await using var app = AppProcess.Start(
             new Uri($"http://127.0.0.1:{port}"),
             new Dictionary<string, string?> { ["Shipyard__Grpc__Url"] = $"http://127.0.0.1:{port}" },
@@ -100,8 +100,8 @@ public sealed class GrpcEndpointTests
 
         public static async Task<KeyedServer> StartAsync(Dictionary<string, string?> settings)
         {
-            var port = AppProcess.FreePort();
-            var grpcPort = AppProcess.FreePort();
+            var port = LoopbackPorts.Free();
+            var grpcPort = LoopbackPorts.Free();
             settings["Shipyard__Grpc__Url"] = $"http://127.0.0.1:{grpcPort}";
             settings["Shipyard__Auth__FunctionKeys__0"] = GrpcServerFixture.Key;
             var server = new KeyedServer(AppProcess.Start(new Uri($"http://127.0.0.1:{port}"), settings, "--urls", $"http://127.0.0.1:{port}"));

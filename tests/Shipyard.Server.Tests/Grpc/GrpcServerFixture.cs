@@ -3,6 +3,7 @@ using Grpc.Net.Client;
 using Inference;
 using Shipyard.Server.Tests.Infrastructure;
 using Xunit;
+using Shipyard.Testing;
 
 namespace Shipyard.Server.Tests.Grpc;
 
@@ -15,7 +16,7 @@ public sealed class GrpcServerFixture : IAsyncLifetime
     /// <summary>The function key the clients send.</summary>
     public const string Key = "grpc-test-key";
 
-    private readonly int _grpcPort = AppProcess.FreePort();
+    private readonly int _grpcPort = LoopbackPorts.Free();
     private AppProcess? _app;
     private GrpcChannel? _channel;
 
@@ -56,7 +57,7 @@ public sealed class GrpcServerFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var port = AppProcess.FreePort();
+        var port = LoopbackPorts.Free();
         _app = AppProcess.Start(
             new Uri($"http://127.0.0.1:{port}"),
             new Dictionary<string, string?>

@@ -13,7 +13,7 @@ public sealed class AppProcessTests
     [Fact]
     public async Task Standalone_UrlsArgument_ServesBundledModels_AndKeysFromEnvironment()
     {
-        var port = AppProcess.FreePort();
+        var port = LoopbackPorts.Free();
         await using var app = AppProcess.Start(
             new Uri($"http://127.0.0.1:{port}"),
             new Dictionary<string, string?> { ["Shipyard__Auth__FunctionKeys__0"] = "process-key" },
@@ -35,7 +35,7 @@ public sealed class AppProcessTests
     [InlineData("Information", true)]
     public async Task DefaultLogLevels_KeepAspNetCoresPerRequestLinesOut_EndpointLinesOnlyWhenConfigured(string? aspNetCoreLevel, bool expectEndpointLines)
     {
-        var port = AppProcess.FreePort();
+        var port = LoopbackPorts.Free();
         await using var app = AppProcess.Start(
             new Uri($"http://127.0.0.1:{port}"),
             new Dictionary<string, string?>
@@ -66,7 +66,7 @@ public sealed class AppProcessTests
     [Fact]
     public async Task Sigterm_DrainsTheInFlightRequest_FlushesPredictionLogs_AndExitsCleanly()
     {
-        var port = AppProcess.FreePort();
+        var port = LoopbackPorts.Free();
         await using var app = AppProcess.Start(
             new Uri($"http://127.0.0.1:{port}"),
             new Dictionary<string, string?> { ["Shipyard__Auth__AllowAnonymous"] = "true", ["Shipyard__PredictionLog__FlushInterval"] = "01:00:00" },

@@ -128,7 +128,7 @@ public sealed class RequestTimeLimitTests : IClassFixture<RequestTimeLimitTests.
     /// <summary>The built app on a free port with a 0.3 s request limit and a 1 min upload limit.</summary>
     public sealed class App : IAsyncLifetime
     {
-        private static readonly int Port = AppProcess.FreePort();
+        private static readonly int Port = LoopbackPorts.Free();
 
         public AppProcess Process { get; } = AppProcess.Start(
             new Uri($"http://127.0.0.1:{Port}"),

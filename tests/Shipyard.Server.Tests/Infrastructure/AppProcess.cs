@@ -107,9 +107,6 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
-    /// <summary>A free TCP port on 127.0.0.1.</summary>
-    public static int FreePort() => LoopbackPorts.Free();
-
     /// <summary>Polls <c>/api/health</c> until 200.</summary>
     public async Task WaitUntilReadyAsync(HttpClient client, TimeSpan timeout)
     {
