@@ -53,12 +53,9 @@ public sealed partial class DriftMonitor
         var logs = await PredictionLogReader.ReadAsync(_store, _options.LogContainer, baseline, start, end, cancellationToken).ConfigureAwait(false);
         var report = DriftReportBuilder.Build(baseline, logs.Table, start, end, _options.MinimumRows, now, logs.Skipped);
 
-        var stem = string.Create(CultureInfo.InvariantCulture, $"{baseline.Model}/{baseline.Version}/{now:yyyyMMddTHHmmssfffZ}");
-        var jsonName = stem + ".json";
-        var htmlName = stem + ".html";
-        await _store.CreateContainerIfNotExistsAsync(_options.ReportContainer, cancellationToken).ConfigureAwait(false);
-        await _store.UploadAsync(_options.ReportContainer, htmlName, System.Text.Encoding.UTF8.GetBytes(DriftReportHtml.Render(report)), new BlobUploadOptions { ContentType = "text/html; charset=utf-8" }, cancellationToken).ConfigureAwait(false);
-        await _store.UploadAsync(_options.ReportContainer, jsonName, DriftReportJson.ToUtf8Bytes(report), new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        var jsonName = await ReportBlobs.WriteAsync(
+            _store, _options.ReportContainer, $"{baseline.Model}/{baseline.Version}", now, DriftReportHtml.Render(report), DriftReportJson.ToUtf8Bytes(report), cancellationToken).ConfigureAwait(false);
+        var htmlName = jsonName[..^".json".Length] + ".html";
 
         EmitTelemetry(report, jsonName);
         var alerted = report.Status == DriftStatus.Drift

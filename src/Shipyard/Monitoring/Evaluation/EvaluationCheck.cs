@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Shipyard.Models;
+using Shipyard.Monitoring.Reports;
 using Shipyard.Storage;
 using Shipyard.Telemetry;
 
@@ -9,7 +10,7 @@ namespace Shipyard.Monitoring.Evaluation;
 
 /// <summary>
 /// The scheduled evaluation of one model, run by the drift check (<see cref="DriftCheckJob"/>): writes the report, next
-/// to the drift reports (<see cref="DriftMonitorOptions.ReportContainer"/>), as <c>drift-reports/{model}/evaluation/{yyyyMMddTHHmmssZ}.json</c> and <c>.html</c>; emits metric <c>EvaluationMetric</c>
+/// to the drift reports (<see cref="DriftMonitorOptions.ReportContainer"/>), as <c>drift-reports/{model}/evaluation/{yyyyMMddTHHmmssfffZ}.json</c> and <c>.html</c>; emits metric <c>EvaluationMetric</c>
 /// per version, metric and kind (dimensions <c>model</c>, <c>version</c>, <c>arm</c>, <c>metric</c>, <c>kind</c> realized or
 /// estimated) and event <c>EvaluationReport</c>; emits event <c>EvaluationBelowTraining</c> (the alert rule's query) when
 /// production's realised (with enough outcomes) or estimated accuracy is more than <see cref="EvaluationOptions.AlertMargin"/>
@@ -39,10 +40,8 @@ public sealed partial class EvaluationCheck(EvaluationService evaluation, ModelR
     {
         ArgumentNullException.ThrowIfNull(model);
         var report = await evaluation.EvaluateAsync(model.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var stem = string.Create(CultureInfo.InvariantCulture, $"{model.Name}/evaluation/{_time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}");
-        await store.CreateContainerIfNotExistsAsync(reports.ReportContainer, cancellationToken).ConfigureAwait(false);
-        await store.UploadAsync(reports.ReportContainer, stem + ".html", System.Text.Encoding.UTF8.GetBytes(EvaluationReportHtml.Render(report)), new BlobUploadOptions { ContentType = "text/html; charset=utf-8" }, cancellationToken).ConfigureAwait(false);
-        await store.UploadAsync(reports.ReportContainer, stem + ".json", EvaluationReportJson.Write(report), new BlobUploadOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        var jsonName = await ReportBlobs.WriteAsync(
+            store, reports.ReportContainer, $"{model.Name}/evaluation", _time.GetUtcNow(), EvaluationReportHtml.Render(report), EvaluationReportJson.Write(report), cancellationToken).ConfigureAwait(false);
 
         EmitMetrics(report);
         var alerts = BelowTraining(report, model);
@@ -56,7 +55,7 @@ public sealed partial class EvaluationCheck(EvaluationService evaluation, ModelR
                 ["kind"] = kind,
                 ["value"] = value.ToString("G6", CultureInfo.InvariantCulture),
                 ["training"] = training.ToString("G6", CultureInfo.InvariantCulture),
-                ["report"] = stem + ".json",
+                ["report"] = jsonName,
             });
             LogBelowTraining(model.Name, version, kind, metric, value, training);
         }
@@ -73,7 +72,7 @@ public sealed partial class EvaluationCheck(EvaluationService evaluation, ModelR
                 ["metric"] = comparison.Metric,
                 ["difference"] = (comparison.Difference ?? double.NaN).ToString("G6", CultureInfo.InvariantCulture),
                 ["pValue"] = (comparison.PValue ?? double.NaN).ToString("G6", CultureInfo.InvariantCulture),
-                ["report"] = stem + ".json",
+                ["report"] = jsonName,
             });
             LogRolledBack(model.Name, comparison.Candidate, comparison.Metric, comparison.Difference ?? double.NaN, comparison.PValue ?? double.NaN);
         }
@@ -82,9 +81,9 @@ public sealed partial class EvaluationCheck(EvaluationService evaluation, ModelR
         {
             ["model"] = model.Name,
             ["verdict"] = report.Comparison?.Verdict ?? "none",
-            ["report"] = stem + ".json",
+            ["report"] = jsonName,
         });
-        return new EvaluationCheckOutcome(model.Name, stem + ".json", report.Comparison?.Verdict, alerts.Count > 0, rolledBack);
+        return new EvaluationCheckOutcome(model.Name, jsonName, report.Comparison?.Verdict, alerts.Count > 0, rolledBack);
     }
 
     private void EmitMetrics(EvaluationReport report)
