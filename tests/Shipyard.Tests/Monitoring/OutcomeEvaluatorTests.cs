@@ -88,6 +88,24 @@ public class OutcomeEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_RegressorTimeline_OneBucket_EqualsTheVersionsOwnMaeAndInterval()
+    {
+        var diabetes = ModelManifest.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.Models, "diabetes", "1", "model.json")));
+        var random = new Random(7);
+        var rows = Enumerable.Range(0, 300).Select(i => new ScoredOutcome("1", "production", null, null, 150 + (50 * random.NextDouble()), null, i % 10 == 0 ? null : 150 + (80 * random.NextDouble()))
+        {
+            Time = Window.From.AddHours(5),
+        }).Append(new ScoredOutcome("1", "production", null, null, 150, null, double.NaN) { Time = Window.From.AddHours(5) }); // not a finite outcome: not scored
+
+        var version = OutcomeEvaluator.Evaluate(diabetes, Window, rows, "1", null, 100).Versions["1"];
+
+        var point = Assert.Single(version.Timeline);
+        Assert.Equal((301L, 270L, "mae"), (point.Count, point.WithOutcome, point.Metric));
+        Assert.Equal(version.Metrics["mae"], point.Value);
+        Assert.Equal(version.Intervals["mae"], point.Ci95);
+    }
+
+    [Fact]
     public void ReportJson_RoundTripsTheDocumentInTheIssuesShape()
     {
         var report = OutcomeEvaluator.Evaluate(BreastCancer, Window, Rows("1", "production", 300, 0.85, 1).Concat(Rows("2", "canary", 300, 0.6, 1)), "1", "2", 100);

@@ -32,13 +32,13 @@ public static class OutcomeEvaluator
             if (manifest.IsClassifier)
             {
                 var (evaluation, metrics) = Classifier(manifest, list, arms);
-                versions[group.Key] = evaluation with { Timeline = Timeline(window, list, manifest.IsClassifier) };
+                versions[group.Key] = evaluation with { Timeline = Timeline(window, list, manifest) };
                 classification[group.Key] = metrics;
             }
             else
             {
                 var (evaluation, metrics) = Regressor(list, arms);
-                versions[group.Key] = evaluation with { Timeline = Timeline(window, list, manifest.IsClassifier) };
+                versions[group.Key] = evaluation with { Timeline = Timeline(window, list, manifest) };
                 regression[group.Key] = metrics;
             }
         }
@@ -83,7 +83,7 @@ public static class OutcomeEvaluator
 
             // A prediction the manifest cannot name (a label the model invented) has no class to score; it counts
             // among the predictions, not in the realised metrics.
-            if (known && rows[r].ActualLabel is { } actual && index.ContainsKey(actual))
+            if (known && Scored(rows[r], index))
             {
                 scored.Add(r);
             }
@@ -123,7 +123,7 @@ public static class OutcomeEvaluator
 
     private static (VersionEvaluation, RegressionMetrics) Regressor(List<ScoredOutcome> rows, string[] arms)
     {
-        var scored = rows.Where(r => r.Value is not null && r.ActualValue is { } a && double.IsFinite(a)).ToList();
+        var scored = rows.Where(Scored).ToList();
         var metrics = RegressionMetrics.Compute([.. scored.Select(r => r.ActualValue!.Value)], [.. scored.Select(r => r.Value!.Value)]);
         var evaluation = new VersionEvaluation
         {
@@ -141,40 +141,42 @@ public static class OutcomeEvaluator
         return (evaluation, metrics);
     }
 
-    /// <summary>Accuracy (classifiers) or MAE (regressors) per hour for windows up to 2 days, else per day.</summary>
-    private static List<TimelinePoint> Timeline(EvaluationWindow window, List<ScoredOutcome> rows, bool classifier)
+    /// <summary>Accuracy (classifiers) or MAE (regressors) per hour for windows up to 2 days, else per day: each bucket
+    /// scored and bounded as the version's own metric is (the same rows, <see cref="MetricIntervals"/>).</summary>
+    private static List<TimelinePoint> Timeline(EvaluationWindow window, List<ScoredOutcome> rows, ModelManifest manifest)
     {
         var step = window.To - window.From <= TimeSpan.FromDays(2) ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
         var first = new DateTimeOffset(window.From.UtcTicks - (window.From.UtcTicks % step.Ticks), TimeSpan.Zero);
+        var index = manifest.IsClassifier ? ManifestPlan.For(manifest).LabelIndex : null;
         var points = new List<TimelinePoint>();
         foreach (var bucket in rows.GroupBy(r => (r.Time.UtcTicks - first.UtcTicks) / step.Ticks).OrderBy(g => g.Key))
         {
             var from = first + (step * bucket.Key);
             var count = bucket.LongCount();
-            if (classifier)
+            if (index is not null)
             {
-                var scored = bucket.Where(r => r.Label is not null && r.ActualLabel is not null).ToList();
+                var scored = bucket.Where(r => Scored(r, index)).ToList();
                 var accuracy = scored.Count == 0 ? (double?)null : (double)scored.Count(r => r.Label == r.ActualLabel) / scored.Count;
                 points.Add(new TimelinePoint(from, count, scored.Count, "accuracy", accuracy, accuracy is { } a ? MetricIntervals.Wilson(a, scored.Count) : null));
             }
             else
             {
-                var errors = bucket.Where(r => r.Value is not null && r.ActualValue is { } v && double.IsFinite(v)).Select(r => Math.Abs(r.Value!.Value - r.ActualValue!.Value)).ToArray();
-                double? mae = errors.Length == 0 ? null : errors.Average();
-                double[]? interval = null;
-                if (mae is { } m && errors.Length > 1)
-                {
-                    var sd = Math.Sqrt(errors.Sum(e => (e - m) * (e - m)) / (errors.Length - 1));
-                    var half = MetricIntervals.Z95 * sd / Math.Sqrt(errors.Length);
-                    interval = [Math.Max(0, m - half), m + half];
-                }
-
-                points.Add(new TimelinePoint(from, count, errors.Length, "mae", mae, interval));
+                var scored = bucket.Where(Scored).ToList();
+                var metrics = RegressionMetrics.Compute([.. scored.Select(r => r.ActualValue!.Value)], [.. scored.Select(r => r.Value!.Value)]);
+                var mae = scored.Count == 0 ? null : Finite(metrics.Mae);
+                points.Add(new TimelinePoint(from, count, scored.Count, "mae", mae, mae is not null && scored.Count > 1 ? MetricIntervals.Of(metrics)["mae"] : null));
             }
         }
 
         return points;
     }
+
+    // The rows the realised metrics score: a classifier's prediction and outcome are both labels of the manifest (a
+    // label the model invented has no class), a regressor's outcome is a finite number.
+    private static bool Scored(ScoredOutcome row, Dictionary<string, int> labelIndex) =>
+        row.Label is { } label && labelIndex.ContainsKey(label) && row.ActualLabel is { } actual && labelIndex.ContainsKey(actual);
+
+    private static bool Scored(ScoredOutcome row) => row.Value is not null && row.ActualValue is { } actual && double.IsFinite(actual);
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }
