@@ -1,5 +1,6 @@
 using System.Text;
 using Grpc.Core;
+using Shipyard.Protobuf;
 using Shipyard.Scoring;
 
 namespace Shipyard.Server.Grpc;
@@ -74,9 +75,9 @@ internal static class GrpcInferResponseWriter
         context.SetPayloadLength(size);
         var buffer = context.GetBufferWriter();
         var writer = new ProtoWireWriter(buffer.GetSpan(size)[..size]);
-        writer.String(ModelNameField, response.ModelName);
-        writer.String(ModelVersionField, response.ModelVersion);
-        writer.String(IdField, response.Id ?? "");
+        writer.StringField(ModelNameField, response.ModelName);
+        writer.StringField(ModelVersionField, response.ModelVersion);
+        writer.StringField(IdField, response.Id ?? "");
         foreach (var (name, value) in response.Parameters ?? Empty)
         {
             // The REST answer's parameters (predictionIds), as the protocol's string parameters.
@@ -90,8 +91,8 @@ internal static class GrpcInferResponseWriter
         {
             var tensor = outputs[i];
             writer.LengthDelimited(OutputsField, sizes[2 * i]);
-            writer.String(TensorNameField, tensor.Name);
-            writer.String(TensorDatatypeField, tensor.Datatype);
+            writer.StringField(TensorNameField, tensor.Name);
+            writer.StringField(TensorDatatypeField, tensor.Datatype);
             if (tensor.Shape.Count > 0)
             {
                 writer.LengthDelimited(TensorShapeField, ShapeSize(tensor.Shape));

@@ -95,7 +95,7 @@ internal static class EvaluationStoreProbe
                     writer.WriteString("model", "breast-cancer");
                     writer.WriteString("version", version);
                     writer.WriteString("source", "http");
-                    writer.WriteString("arm", version == "2" ? "canary" : "production");
+                    writer.WriteString("arm", PredictionLogWriter.ArmName(version == "2" ? PredictionArm.Canary : PredictionArm.Production));
                     writer.WriteString("predictionId", id);
                     writer.WriteStartObject("inputs");
                     foreach (var feature in names)

@@ -144,9 +144,7 @@ internal static class OnnxZipMap
     private static byte[] Append(byte[] model, string tensor, int classes)
     {
         var rows = Message(1, Message(2, "N"u8.ToArray()));
-        var columns = new List<byte> { 0x08 };
-        WriteVarint(columns, (ulong)classes);
-        var shape = Message(2, Concat(rows, Message(1, [.. columns])));
+        var shape = Message(2, Concat(rows, Message(1, Varint(1, (ulong)classes))));
         var tensorType = Concat([0x08, 0x01], shape);             // TypeProto.Tensor { elem_type = 1 (FLOAT), shape }
         var type = Message(1, tensorType);                       // TypeProto { tensor_type }
         var valueInfo = Concat(Message(1, Encoding.UTF8.GetBytes(tensor)), Message(2, type));
@@ -154,24 +152,24 @@ internal static class OnnxZipMap
         return Concat(model, graph);
     }
 
+    // A length-delimited field holding body.
     private static byte[] Message(int field, byte[] body)
     {
-        var bytes = new List<byte>(body.Length + 6);
-        WriteVarint(bytes, ((ulong)field << 3) | ProtoWireReader.LengthDelimited);
-        WriteVarint(bytes, (ulong)body.Length);
-        bytes.AddRange(body);
-        return [.. bytes];
+        var bytes = new byte[ProtoWireWriter.FieldSize(field, body.Length)];
+        var writer = new ProtoWireWriter(bytes);
+        writer.LengthDelimited(field, body.Length);
+        body.CopyTo(bytes.AsSpan(writer.Position));
+        return bytes;
     }
 
-    private static void WriteVarint(List<byte> bytes, ulong value)
+    // A varint field holding value.
+    private static byte[] Varint(int field, ulong value)
     {
-        while (value >= 0x80)
-        {
-            bytes.Add((byte)(value | 0x80));
-            value >>= 7;
-        }
-
-        bytes.Add((byte)value);
+        var bytes = new byte[ProtoWireWriter.VarintSize(((ulong)field << 3) | ProtoWireReader.Varint) + ProtoWireWriter.VarintSize(value)];
+        var writer = new ProtoWireWriter(bytes);
+        writer.Tag(field, ProtoWireReader.Varint);
+        writer.Varint(value);
+        return bytes;
     }
 
     private static byte[] Concat(byte[] a, byte[] b)

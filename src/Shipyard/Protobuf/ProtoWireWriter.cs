@@ -1,17 +1,17 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
-using Shipyard.Protobuf;
 
-namespace Shipyard.Server.Grpc;
+namespace Shipyard.Protobuf;
 
 /// <summary>
 /// Writes protobuf fields into a span sized beforehand (wire format: https://protobuf.dev/programming-guides/encoding/),
 /// with the size functions that size it: a length-delimited field's length goes before its bytes, so a writer first adds
 /// up its sizes (<see cref="FieldSize"/>, <see cref="StringFieldSize"/>) and then writes exactly that many bytes.
-/// Proto3 rules are the caller's: an empty string or empty packed field is left out by not writing it.
+/// Proto3 rules are the caller's: an empty string or empty packed field is left out by not writing it. The reader's
+/// counterpart (<see cref="ProtoWireReader"/>): the gRPC answer writer and the ONNX model patch write with it.
 /// </summary>
-internal ref struct ProtoWireWriter(Span<byte> buffer)
+public ref struct ProtoWireWriter(Span<byte> buffer)
 {
     private readonly Span<byte> _buffer = buffer;
     private int _position;
@@ -51,7 +51,7 @@ internal ref struct ProtoWireWriter(Span<byte> buffer)
     }
 
     /// <summary>Writes string field <paramref name="field"/> unless <paramref name="text"/> is empty.</summary>
-    public void String(int field, string text)
+    public void StringField(int field, string text)
     {
         if (text.Length > 0)
         {
@@ -74,12 +74,5 @@ internal ref struct ProtoWireWriter(Span<byte> buffer)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(_buffer[_position..], value);
         _position += 4;
-    }
-
-    /// <summary>Writes 8 little-endian bytes.</summary>
-    public void Fixed64(ulong value)
-    {
-        BinaryPrimitives.WriteUInt64LittleEndian(_buffer[_position..], value);
-        _position += 8;
     }
 }
