@@ -27,6 +27,8 @@ public sealed partial class GpuForwarder
     private readonly TimeSpan _initialLoadWait;
     private readonly ILogger<GpuForwarder> _logger;
     private readonly AuthenticationHeaderValue? _authorization; // the URL's user:password, built once
+    private readonly Uri? _baseUrl;
+    private readonly string _baseQuery;
     private long _unreachableUntil;
 
     /// <summary>Creates the forwarder; <paramref name="client"/> has no timeout of its own (see <see cref="GpuForwardingOptions.Timeout"/>).</summary>
@@ -40,6 +42,11 @@ public sealed partial class GpuForwarder
         _initialLoadWait = shipyard.Value.InitialLoadWait;
         _logger = logger;
         _authorization = _options.Url is { } url ? UrlCredentials.BasicAuthorization(url) : null;
+
+        // The GPU app's address as every forwarded request needs it, worked out once: without its user:password (sent
+        // as the Authorization header instead) and with its own query (kept first, before the request's).
+        _baseUrl = _options.Url is { } gpu ? new UriBuilder(gpu) { UserName = string.Empty, Password = string.Empty, Query = string.Empty }.Uri : null;
+        _baseQuery = _options.Url?.Query.TrimStart('?') ?? string.Empty;
     }
 
     /// <summary>True when a GPU app is configured.</summary>
@@ -131,13 +138,12 @@ public sealed partial class GpuForwarder
     /// </summary>
     private Uri Target(HttpRequest request)
     {
-        var baseQuery = _options.Url!.Query.TrimStart('?');
         var requestQuery = request.Query
             .Where(p => !string.Equals(p.Key, "code", StringComparison.OrdinalIgnoreCase))
             .SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? string.Empty)}"));
-        var query = string.Join('&', requestQuery.Prepend(baseQuery).Where(part => part.Length > 0));
-        var builder = new UriBuilder(new Uri(_options.Url!, request.PathBase + request.Path)) { Query = query, UserName = string.Empty, Password = string.Empty };
-        return builder.Uri;
+        var query = string.Join('&', requestQuery.Prepend(_baseQuery).Where(part => part.Length > 0));
+        var path = new Uri(_baseUrl!, request.PathBase + request.Path);
+        return new UriBuilder(path) { Query = query }.Uri;
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "GPU app {Url} unreachable ({Reason}); cuda models with prefer-gpu are scored here on the CPU, require models answer 503.")]
